@@ -1,0 +1,154 @@
+"""Every access decision of the project, on top of django-guardian.
+
+Case permissions are granted per case to groups: the case's municipality group
+when the case is recorded, a police district's group while the case is shared
+with it. Views never filter by hand; they call the functions here.
+
+Rules (DESIGN.md §2):
+- coordinators see the cases of their municipalities;
+- police liaisons see only cases shared with their district;
+- ministry analysts and administrators see no case at all;
+- an object the user may not see answers 404; a visible object the user may not
+  change answers 403 on writes.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from accounts.models import Role, User
+from audit.log import record
+from audit.models import AuditAction
+from concerns.choices import NoteVisibility
+from concerns.models import Case, CaseQuerySet, Municipality, Note, PoliceDistrict
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+MUNICIPALITY_CASE_PERMS = (
+    "view_case",
+    "change_case",
+    "share_case",
+    "annotate_case",
+    "view_municipality_section",
+)
+POLICE_CASE_PERMS = ("view_case", "annotate_case", "screen_case", "view_police_section")
+
+
+def works_on_cases(user: AnyUser) -> bool:
+    """Only coordinators and police liaisons ever touch person or case data."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and not user.is_superuser
+        and user.role in (Role.COORDINATOR, Role.POLICE)
+    )
+
+
+def municipalities_of(user: AnyUser) -> QuerySet[Municipality]:
+    """The municipalities a coordinator works for (empty for everyone else)."""
+    if not works_on_cases(user) or user.role != Role.COORDINATOR:  # type: ignore[union-attr]
+        return Municipality.objects.none()
+    return Municipality.objects.filter(group__user=user).order_by("name")
+
+
+def police_district_of(user: AnyUser) -> PoliceDistrict | None:
+    if not works_on_cases(user) or user.role != Role.POLICE:  # type: ignore[union-attr]
+        return None
+    return PoliceDistrict.objects.filter(group__user=user).first()
+
+
+# --- Cases ----------------------------------------------------------------------
+
+
+def cases_visible_to(user: AnyUser) -> CaseQuerySet:
+    """Every case the user may see; feeds every list, search and count."""
+    if not works_on_cases(user):
+        return Case.objects.none()
+    visible = get_objects_for_user(
+        user,
+        "concerns.view_case",
+        klass=Case.objects.all(),
+        use_groups=True,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+    return Case.objects.filter(pk__in=visible.values("pk"))
+
+
+def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
+    """The codenames the user holds on this case."""
+    if not works_on_cases(user):
+        return frozenset()
+    return frozenset(ObjectPermissionChecker(user).get_perms(case))
+
+
+def get_case_for_user(user: AnyUser, pk: object, perm: str = "view_case") -> Case:
+    """Load a case for `user` or raise: 404 if they may not see it, 403 if they may
+    see it but not do `perm`. Denials are written to the audit trail."""
+    case = Case.objects.select_related("person", "municipality").filter(pk=pk).first()
+    perms = case_perms(user, case) if case is not None else frozenset()
+    if "view_case" not in perms:
+        record(
+            user=user,
+            action=AuditAction.DENIED,
+            object_type="concerns.case",
+            object_id=str(pk)[:50],
+            purpose="not visible",
+        )
+        raise Http404
+    if perm not in perms:
+        record(user=user, action=AuditAction.DENIED, obj=case, purpose=f"lacks {perm}")
+        raise PermissionDenied
+    assert case is not None
+    case.user_perms = perms  # type: ignore[attr-defined]
+    return case
+
+
+def note_visibilities(perms: frozenset[str]) -> list[str]:
+    """Which note sections a holder of `perms` may read and write."""
+    sections = [NoteVisibility.SHARED.value]
+    if "view_municipality_section" in perms:
+        sections.append(NoteVisibility.MUNICIPALITY.value)
+    if "view_police_section" in perms:
+        sections.append(NoteVisibility.POLICE.value)
+    return sections
+
+
+def notes_visible_on(case: Case, perms: frozenset[str]) -> QuerySet[Note]:
+    return case.notes.filter(visibility__in=note_visibilities(perms)).select_related("author")
+
+
+def can_record_concern(user: AnyUser) -> bool:
+    return municipalities_of(user).exists()
+
+
+# --- Granting (called by concerns.actions inside their transactions) -------------
+
+
+def grant_municipality_access(case: Case) -> None:
+    for perm in MUNICIPALITY_CASE_PERMS:
+        assign_perm(f"concerns.{perm}", case.municipality.group, case)
+
+
+def grant_police_access(case: Case, district: PoliceDistrict) -> None:
+    for perm in POLICE_CASE_PERMS:
+        assign_perm(f"concerns.{perm}", district.group, case)
+
+
+def revoke_police_access(case: Case, district: PoliceDistrict) -> None:
+    for perm in POLICE_CASE_PERMS:
+        remove_perm(f"concerns.{perm}", district.group, case)
+
+
+# --- Statistics -------------------------------------------------------------------
+
+
+def can_run_national_report(user: AnyUser) -> bool:
+    """Ministry analysts start and download national status reports."""
+    return isinstance(user, User) and user.is_active and user.role == Role.ANALYST
