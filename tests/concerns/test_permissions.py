@@ -1,0 +1,112 @@
+"""Who sees which case, decided by concerns.permissions on django-guardian grants."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import User
+from audit.models import AuditAction, AuditEntry
+from concerns import actions, permissions
+from concerns.choices import LegalBasis, SharePurpose
+from concerns.models import Case, Municipality, PoliceDistrict
+from tests.conftest import make_case
+
+
+def share(case: Case, by: User, district: PoliceDistrict) -> None:
+    actions.share_case_with_police(
+        case=case, by=by, district=district, purpose=SharePurpose.PREVENTION,
+        purpose_detail="Drøftelse i infohus", legal_basis=LegalBasis.RPL_115,
+    )
+
+
+def test_coordinator_sees_only_own_municipality(
+    case: Case, other_case: Case, coordinator: User, other_coordinator: User
+) -> None:
+    assert list(permissions.cases_visible_to(coordinator)) == [case]
+    assert list(permissions.cases_visible_to(other_coordinator)) == [other_case]
+
+
+def test_coordinator_of_two_municipalities_sees_both(
+    case: Case, other_case: Case, aarhus: Municipality
+) -> None:
+    both = User.objects.create_user("koordinator.begge", role="coordinator")
+    both.groups.add(case.municipality.group, aarhus.group)
+    assert set(permissions.cases_visible_to(both)) == {case, other_case}
+
+
+def test_police_see_only_cases_shared_with_their_district(
+    case: Case, other_case: Case, coordinator: User, police: User, other_police: User,
+    kbh_police: PoliceDistrict,
+) -> None:
+    assert list(permissions.cases_visible_to(police)) == []
+    share(case, coordinator, kbh_police)
+    assert list(permissions.cases_visible_to(police)) == [case]
+    assert list(permissions.cases_visible_to(other_police)) == []
+
+
+def test_revoked_share_takes_effect_at_once(
+    case: Case, coordinator: User, police: User, kbh_police: PoliceDistrict
+) -> None:
+    share(case, coordinator, kbh_police)
+    assert permissions.get_case_for_user(police, case.pk) == case
+    actions.revoke_share(share=case.shares.get(), by=coordinator, reason="Ikke længere relevant")
+    with pytest.raises(Http404):
+        permissions.get_case_for_user(police, case.pk)
+
+
+def test_analyst_and_administrator_see_no_case(
+    case: Case, analyst: User, administrator: User
+) -> None:
+    for user in (analyst, administrator):
+        assert not permissions.cases_visible_to(user).exists()
+        with pytest.raises(Http404):
+            permissions.get_case_for_user(user, case.pk)
+
+
+def test_deactivated_user_sees_nothing(case: Case, coordinator: User) -> None:
+    coordinator.is_active = False
+    coordinator.save()
+    assert not permissions.cases_visible_to(coordinator).exists()
+
+
+def test_outsider_gets_404_and_the_denial_is_logged(case: Case, other_coordinator: User) -> None:
+    with pytest.raises(Http404):
+        permissions.get_case_for_user(other_coordinator, case.pk)
+    denied = AuditEntry.objects.get(user=other_coordinator, action=AuditAction.DENIED)
+    assert denied.object_id == str(case.pk)
+
+
+def test_police_may_not_change_a_shared_case(
+    case: Case, coordinator: User, police: User, kbh_police: PoliceDistrict
+) -> None:
+    share(case, coordinator, kbh_police)
+    with pytest.raises(PermissionDenied):
+        permissions.get_case_for_user(police, case.pk, perm="change_case")
+    assert permissions.get_case_for_user(police, case.pk, perm="screen_case") == case
+
+
+def test_notes_sections_stay_apart(
+    case: Case, coordinator: User, police: User, kbh_police: PoliceDistrict
+) -> None:
+    share(case, coordinator, kbh_police)
+    actions.add_note(case=case, by=coordinator, visibility="municipality", body="Kun kommunen")
+    actions.add_note(case=case, by=police, visibility="police", body="Kun politiet")
+    actions.add_note(case=case, by=coordinator, visibility="shared", body="Fælles")
+    seen_by_municipality = permissions.notes_visible_on(case, permissions.case_perms(coordinator, case))
+    seen_by_police = permissions.notes_visible_on(case, permissions.case_perms(police, case))
+    assert sorted(n.body for n in seen_by_municipality) == ["Fælles", "Kun kommunen"]
+    assert sorted(n.body for n in seen_by_police) == ["Fælles", "Kun politiet"]
+
+
+def test_visible_cases_query_count_does_not_grow(
+    coordinator: User, kbh: Municipality, django_assert_num_queries
+) -> None:
+    for _ in range(3):
+        make_case(coordinator, kbh)
+    with django_assert_num_queries(1):
+        few = len(list(permissions.cases_visible_to(coordinator).with_list_data()))
+    for _ in range(10):
+        make_case(coordinator, kbh)
+    with django_assert_num_queries(1):
+        many = len(list(permissions.cases_visible_to(coordinator).with_list_data()))
+    assert (few, many) == (3, 13)

@@ -1,0 +1,165 @@
+"""Named test users and cases, and a real Celery worker for job tests.
+
+Users walk the permission ladder: `coordinator` works in København (police
+district Københavns Politi), `other_coordinator` in Aarhus (Østjyllands Politi),
+`police` is Københavns Politi's liaison, `other_police` Østjyllands, `analyst` a
+ministry analyst, `administrator` the system owner.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role, User
+from concerns import actions
+from concerns.choices import Channel, ExtremismType, ReceivedBy, SenderType
+from concerns.models import Case, Municipality, PoliceDistrict
+
+PASSWORD = "correct-horse-battery-staple"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_user(username: str, role: str, *groups: Any, **extra: Any) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
+    user.groups.add(*(g.group for g in groups))
+    return user
+
+
+@pytest.fixture
+def kbh(db: None) -> Municipality:
+    return Municipality.objects.get(code="0101")
+
+
+@pytest.fixture
+def aarhus(db: None) -> Municipality:
+    return Municipality.objects.get(code="0751")
+
+
+@pytest.fixture
+def kbh_police(db: None) -> PoliceDistrict:
+    return PoliceDistrict.objects.get(code="1470")
+
+
+@pytest.fixture
+def coordinator(kbh: Municipality) -> User:
+    return make_user("koordinator.kbh", Role.COORDINATOR, kbh, first_name="Karen")
+
+
+@pytest.fixture
+def other_coordinator(aarhus: Municipality) -> User:
+    return make_user("koordinator.aarhus", Role.COORDINATOR, aarhus)
+
+
+@pytest.fixture
+def police(kbh_police: PoliceDistrict) -> User:
+    return make_user("politi.kbh", Role.POLICE, kbh_police)
+
+
+@pytest.fixture
+def other_police(db: None) -> User:
+    return make_user("politi.oestjylland", Role.POLICE, PoliceDistrict.objects.get(code="1461"))
+
+
+@pytest.fixture
+def analyst(db: None) -> User:
+    return make_user("analytiker", Role.ANALYST)
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return make_user(
+        "admin.infohus", Role.ADMINISTRATOR, is_staff=True, is_superuser=True
+    )
+
+
+CASE_DEFAULTS: dict[str, Any] = {
+    "received_on": date(2025, 3, 14),
+    "received_by": ReceivedBy.MUNICIPALITY,
+    "channel": Channel.PHONE,
+    "sender_type": SenderType.SCHOOL,
+    "description": "Lærer bekymret over elevens udtalelser om vold.",
+    "extremism_type": ExtremismType.RIGHT_WING,
+}
+
+
+def make_case(by: User, municipality: Municipality, name: str = "Mikkel Hansen", **fields: Any) -> Case:
+    return actions.record_concern(
+        by=by,
+        municipality=municipality,
+        person_fields={"name": name, "cpr": "0101091234", "date_of_birth": date(2009, 1, 1)},
+        case_fields={**CASE_DEFAULTS, **fields},
+    )
+
+
+@pytest.fixture
+def case(coordinator: User, kbh: Municipality) -> Case:
+    return make_case(coordinator, kbh)
+
+
+@pytest.fixture
+def other_case(other_coordinator: User, aarhus: Municipality) -> Case:
+    return make_case(other_coordinator, aarhus, name="Sofie Aarhus-Jensen")
+
+
+# --- A real Celery worker on Redis ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Start `celery worker` as its own process against the test database.
+
+    A queue of its own keeps a developer's running worker from taking the tasks.
+    Tests using it must commit their data (`transactional_db`).
+    """
+    from infohus.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_QUEUE": queue,
+        "REDIS_URL": settings.CELERY_BROKER_URL,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "true",
+    }
+    hostname = f"{queue}@localhost"
+    log_dir = ROOT / "var"
+    log_dir.mkdir(exist_ok=True)
+    log = open(log_dir / "test-worker.log", "w")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(  # noqa: S603 - fixed argument list
+        [sys.executable, "-m", "celery", "-A", "infohus", "worker", "-Q", queue, "-n", hostname,
+         "--pool", "solo", "--without-gossip", "--without-mingle", "-l", "info"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if app.control.ping(destination=[hostname], timeout=1.0):
+                break
+            if proc.poll() is not None:
+                raise RuntimeError("the Celery worker exited during start-up")
+        else:
+            raise RuntimeError("the Celery worker did not answer within 60 s")
+        yield queue
+    finally:
+        app.conf.task_default_queue = previous_queue
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
