@@ -1,4 +1,12 @@
 from django.urls import path
 
+from reporting import views
+
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("ny/", views.start, name="start"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/pdf/", views.download, name="download"),
+    path("<int:pk>/igen/", views.retry, name="retry"),
+]

@@ -137,7 +137,7 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: Any) -> Iter
     hostname = f"{queue}@localhost"
     log_dir = ROOT / "var"
     log_dir.mkdir(exist_ok=True)
-    log = open(log_dir / "test-worker.log", "w")  # noqa: SIM115 - closed in finally
+    log = open(log_dir / f"{queue}.log", "w")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(  # noqa: S603 - fixed argument list
         [sys.executable, "-m", "celery", "-A", "infohus", "worker", "-Q", queue, "-n", hostname,
          "--pool", "solo", "--without-gossip", "--without-mingle", "-l", "info"],

@@ -1,0 +1,221 @@
+"""Status report jobs: start, retry and run them.
+
+The job row is the contract between the web process and the worker. The view
+creates it and enqueues the task after commit; the task claims it with one
+conditional UPDATE (queued -> running), so a duplicate delivery finds nothing to
+do. Every later write is one UPDATE guarded by that claim, so a worker that has
+been given up on cannot overwrite a newer run, and the PDF is stored in the same
+statement that marks the job done: there is never a half-written result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+
+from accounts.models import User
+from audit.log import record
+from audit.models import AuditAction
+from reporting import aggregates, facts, tasks
+from reporting.models import JobStatus, ReportJob
+
+logger = logging.getLogger(__name__)
+
+AUDIT_PURPOSE = "statusrapport"
+TEMPLATE = "reporting/pdf/status_report.html"
+
+# Steps are stored untranslated and translated when shown.
+STEP_FETCHING = gettext_noop("Henter data")
+STEP_COUNTING = gettext_noop("Beregner tal")
+STEP_RENDERING = gettext_noop("Danner PDF")
+STEP_SAVING = gettext_noop("Gemmer")
+STEP_DONE = gettext_noop("Færdig")
+
+OnStep = Callable[[str, int], None]
+
+
+class JobNotRetryable(Exception):
+    """Only a failed job can be started again."""
+
+
+def _no_progress(step: str, percent: int) -> None:
+    return None
+
+
+# --- The report itself (shared by jobs and the status_report command) -----------
+
+
+def scope_label(scope: str) -> str:
+    if scope == facts.NATIONAL:
+        return gettext("Hele landet")
+    raise ValueError(f"Unsupported report scope: {scope!r}")
+
+
+def report_context(report: aggregates.StatusReport, generated_at: datetime) -> dict[str, Any]:
+    return {
+        "report": report,
+        "generated_at": generated_at,
+        "scope_label": scope_label(report.scope),
+        "suppression_highest": report.threshold - 1,
+    }
+
+
+def render_status_report(
+    *,
+    period_start: date,
+    period_end: date,
+    scope: str = facts.NATIONAL,
+    on_step: OnStep = _no_progress,
+) -> bytes:
+    """The status report PDF for a period: facts -> aggregates -> PDF."""
+    # WeasyPrint takes over a second to import; web processes never render.
+    from reporting import pdf
+
+    with translation.override("da"):
+        on_step(STEP_FETCHING, 5)
+        case_facts = facts.case_facts(period_start, period_end, scope)
+        municipalities = facts.municipality_count(scope)
+        on_step(STEP_COUNTING, 35)
+        report = aggregates.build_report(
+            case_facts,
+            period_start=period_start,
+            period_end=period_end,
+            municipality_count=municipalities,
+            scope=scope,
+        )
+        on_step(STEP_RENDERING, 50)
+        return pdf.render(TEMPLATE, report_context(report, timezone.now()))
+
+
+# --- Writes called by views ---------------------------------------------------------
+
+
+@transaction.atomic
+def start_report_job(*, by: User, period_start: date, period_end: date) -> ReportJob:
+    """Record the request, audit it and enqueue the rendering once committed."""
+    job = ReportJob.objects.create(
+        period_start=period_start, period_end=period_end, requested_by=by
+    )
+    record(user=by, action=AuditAction.CREATE, obj=job, purpose=AUDIT_PURPOSE)
+    # celery-types has no stub yet for delay_on_commit (Celery 5.4).
+    tasks.render_report_job.delay_on_commit(job.pk)  # type: ignore[attr-defined]
+    return job
+
+
+@transaction.atomic
+def retry_report_job(*, job: ReportJob, by: User) -> ReportJob:
+    """Queue a failed job again from the start (raises JobNotRetryable otherwise)."""
+    reset = ReportJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
+        status=JobStatus.QUEUED,
+        error="",
+        progress=0,
+        step="",
+        started_at=None,
+        finished_at=None,
+        heartbeat_at=None,
+        pdf=None,
+        pdf_sha256="",
+    )
+    if not reset:
+        raise JobNotRetryable(job.pk)
+    record(user=by, action=AuditAction.UPDATE, obj=job, purpose=AUDIT_PURPOSE)
+    tasks.render_report_job.delay_on_commit(job.pk)  # type: ignore[attr-defined]
+    job.refresh_from_db()
+    return job
+
+
+# --- Called by tasks ---------------------------------------------------------------
+
+
+def _claim(job_id: int) -> ReportJob | None:
+    """Move a queued job to running; None if it is not queued (any more)."""
+    now = timezone.now()
+    claimed = ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        progress=0,
+        step=STEP_FETCHING,
+        error="",
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return ReportJob.objects.defer("pdf").get(pk=job_id)
+
+
+def failure_message(step: str) -> str:
+    return gettext(
+        "Rapporten kunne ikke dannes (fejl under trinnet »%(step)s«). "
+        "Fejlen er logget. Prøv igen, og kontakt support, hvis det sker igen."
+    ) % {"step": gettext(step)}
+
+
+def run_report_job(job_id: int) -> None:
+    """Render a queued job's PDF and store it on the row. Safe to call twice."""
+    job = _claim(job_id)
+    if job is None:
+        logger.info("Report job %s is not queued; nothing to do.", job_id)
+        return
+    # This run's rows: still running, and not claimed again after a retry.
+    mine = ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=job.attempts)
+    current_step = STEP_FETCHING
+
+    def on_step(step: str, percent: int) -> None:
+        nonlocal current_step
+        current_step = step
+        mine.update(step=step, progress=percent, heartbeat_at=timezone.now())
+
+    try:
+        content = render_status_report(
+            period_start=job.period_start,
+            period_end=job.period_end,
+            scope=job.scope,
+            on_step=on_step,
+        )
+        on_step(STEP_SAVING, 90)
+        now = timezone.now()
+        stored = mine.update(
+            status=JobStatus.DONE,
+            pdf=content,
+            pdf_sha256=hashlib.sha256(content).hexdigest(),
+            progress=100,
+            step=STEP_DONE,
+            finished_at=now,
+            heartbeat_at=now,
+        )
+    except Exception:
+        logger.exception("Report job %s failed during step %r.", job_id, current_step)
+        with translation.override("da"):
+            message = failure_message(current_step)
+        now = timezone.now()
+        mine.update(status=JobStatus.FAILED, error=message, finished_at=now, heartbeat_at=now)
+        return
+    if not stored:
+        logger.warning("Report job %s was taken from this worker before it finished.", job_id)
+
+
+def fail_stale_jobs(now: datetime | None = None) -> int:
+    """Give up on running jobs that have reported no progress for too long."""
+    now = now or timezone.now()
+    stale_seconds = settings.REPORT_JOB_STALE_SECONDS
+    with translation.override("da"):
+        message = gettext(
+            "Rapporten gik i stå: der er ikke meldt fremskridt i %(minutes)d minutter. Prøv igen."
+        ) % {"minutes": max(1, stale_seconds // 60)}
+    failed = ReportJob.objects.filter(
+        status=JobStatus.RUNNING, heartbeat_at__lt=now - timedelta(seconds=stale_seconds)
+    ).update(status=JobStatus.FAILED, error=message, finished_at=now)
+    if failed:
+        logger.warning("Marked %d stale report job(s) as failed.", failed)
+    return failed
