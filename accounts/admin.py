@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ class MembershipFields(forms.ModelForm):
         label=_("Kommuner"),
         queryset=Municipality.objects.all(),
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple(_("kommuner"), is_stacked=False),
+        widget=FilteredSelectMultiple(_("kommuner"), is_stacked=False),
         help_text=_("Kun for kommunale tovholdere."),
     )
     police_district = forms.ModelChoiceField(
@@ -54,13 +55,13 @@ class MembershipFields(forms.ModelForm):
 
 
 class MembershipChangeForm(MembershipFields, UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = "__all__"  # noqa: DJ007 - Django's own user admin form, fieldsets limit it
 
 
 class MembershipCreationForm(MembershipFields, UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "role")
 

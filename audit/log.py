@@ -6,11 +6,12 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from accounts.models import User
 from audit.models import AuditAction, AuditEntry
 
 
-def _user_or_none(user: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
-    return user if user is not None and user.is_authenticated else None
+def _user_or_none(user: AbstractBaseUser | AnonymousUser | None) -> User | None:
+    return user if isinstance(user, User) else None
 
 
 def record(

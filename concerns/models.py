@@ -7,6 +7,7 @@ lives in `concerns.permissions`. Models hold single-object behaviour only.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -18,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from concerns import choices as c
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 OPEN_STATUSES = frozenset(
     {
@@ -32,7 +36,7 @@ OPEN_STATUSES = frozenset(
 )
 
 
-def choice_array(choices: type[models.TextChoices], verbose_name: str) -> ArrayField:
+def choice_array(choices: type[models.TextChoices], verbose_name: StrOrPromise) -> ArrayField:
     """A multi-valued field over one vocabulary, stored as a PostgreSQL array."""
     return ArrayField(
         models.CharField(max_length=40, choices=choices),

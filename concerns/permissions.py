@@ -40,27 +40,36 @@ MUNICIPALITY_CASE_PERMS = (
 POLICE_CASE_PERMS = ("view_case", "annotate_case", "screen_case", "view_police_section")
 
 
-def works_on_cases(user: AnyUser) -> bool:
-    """Only coordinators and police liaisons ever touch person or case data."""
-    return (
+def case_worker(user: AnyUser) -> User | None:
+    """The user if they are an active coordinator or police liaison, else None.
+    Only those two roles ever touch person or case data."""
+    if (
         isinstance(user, User)
         and user.is_active
         and not user.is_superuser
         and user.role in (Role.COORDINATOR, Role.POLICE)
-    )
+    ):
+        return user
+    return None
+
+
+def works_on_cases(user: AnyUser) -> bool:
+    return case_worker(user) is not None
 
 
 def municipalities_of(user: AnyUser) -> QuerySet[Municipality]:
     """The municipalities a coordinator works for (empty for everyone else)."""
-    if not works_on_cases(user) or user.role != Role.COORDINATOR:  # type: ignore[union-attr]
+    worker = case_worker(user)
+    if worker is None or worker.role != Role.COORDINATOR:
         return Municipality.objects.none()
-    return Municipality.objects.filter(group__user=user).order_by("name")
+    return Municipality.objects.filter(group__user=worker).order_by("name")
 
 
 def police_district_of(user: AnyUser) -> PoliceDistrict | None:
-    if not works_on_cases(user) or user.role != Role.POLICE:  # type: ignore[union-attr]
+    worker = case_worker(user)
+    if worker is None or worker.role != Role.POLICE:
         return None
-    return PoliceDistrict.objects.filter(group__user=user).first()
+    return PoliceDistrict.objects.filter(group__user=worker).first()
 
 
 # --- Cases ----------------------------------------------------------------------
@@ -68,10 +77,11 @@ def police_district_of(user: AnyUser) -> PoliceDistrict | None:
 
 def cases_visible_to(user: AnyUser) -> CaseQuerySet:
     """Every case the user may see; feeds every list, search and count."""
-    if not works_on_cases(user):
+    worker = case_worker(user)
+    if worker is None:
         return Case.objects.none()
     visible = get_objects_for_user(
-        user,
+        worker,
         "concerns.view_case",
         klass=Case.objects.all(),
         use_groups=True,
@@ -83,12 +93,13 @@ def cases_visible_to(user: AnyUser) -> CaseQuerySet:
 
 def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
     """The codenames the user holds on this case."""
-    if not works_on_cases(user):
+    worker = case_worker(user)
+    if worker is None:
         return frozenset()
-    return frozenset(ObjectPermissionChecker(user).get_perms(case))
+    return frozenset(ObjectPermissionChecker(worker).get_perms(case))
 
 
-def get_case_for_user(user: AnyUser, pk: object, perm: str = "view_case") -> Case:
+def get_case_for_user(user: AnyUser, pk: int, perm: str = "view_case") -> Case:
     """Load a case for `user` or raise: 404 if they may not see it, 403 if they may
     see it but not do `perm`. Denials are written to the audit trail."""
     case = Case.objects.select_related("person", "municipality").filter(pk=pk).first()

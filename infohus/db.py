@@ -6,6 +6,7 @@ machine needs nothing but a reachable server.
 
 import os
 import sys
+from typing import Any
 
 import dj_database_url
 import psycopg
@@ -15,7 +16,7 @@ from psycopg import sql
 def ensure_database(url: str) -> bool:
     """Create the database named in `url`; return True when it was created."""
     cfg = dj_database_url.parse(url)
-    params = {
+    params: dict[str, Any] = {
         "host": cfg.get("HOST") or None,
         "port": cfg.get("PORT") or None,
         "user": cfg.get("USER") or None,
