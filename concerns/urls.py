@@ -1,4 +1,20 @@
 from django.urls import path
 
+from concerns.views import case_updates, cases
+
 app_name = "concerns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", cases.case_list, name="list"),
+    path("ny/", cases.new_concern, name="new"),
+    path("<int:pk>/", cases.case_detail, name="detail"),
+    path("<int:pk>/status/", case_updates.transition, name="transition"),
+    path("<int:pk>/vurdering/", case_updates.screening, name="screening"),
+    path("<int:pk>/indsatser/", case_updates.add_action, name="add_action"),
+    path("<int:pk>/notater/", case_updates.add_note, name="add_note"),
+    path("<int:pk>/deling/", case_updates.share, name="share"),
+    path(
+        "<int:pk>/deling/<int:share_pk>/tilbagekald/",
+        case_updates.revoke_share,
+        name="revoke_share",
+    ),
+]

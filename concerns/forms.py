@@ -1,0 +1,477 @@
+"""Forms of the case pages. They validate and clean; the views hand the result to
+`concerns.actions`, which does the writing.
+
+Every form renders its fields with the design system's markup (see `DkfdsMixin`),
+so templates call `{{ form.field.as_field_group }}` and get label, hint, error
+message and input wired together with `aria-describedby`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db.models import QuerySet
+from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from concerns import choices as c
+from concerns.models import Case, FollowUpAction, Municipality, Person, PoliceDistrict
+
+FIELD_TEMPLATE = "concerns/forms/field.html"
+CHOOSE = _("Vælg")
+
+
+def _date_input() -> forms.DateInput:
+    # The browser's own date picker shows the date in the user's locale; the value
+    # sent is ISO, which Django always accepts next to the Danish dd.mm.yyyy.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _css_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "form-checkbox"
+    if isinstance(widget, forms.RadioSelect):
+        return "form-radio"
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-checkbox"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-input"
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's own widget templates, plus the project's templates for whole fields."""
+
+    field_template_name = FIELD_TEMPLATE
+
+    @cached_property
+    def engine(self) -> Any:
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [
+                    Path(settings.BASE_DIR) / "templates",
+                    Path(forms.__file__).parent / "templates",
+                ],
+                "NAME": "infohus_forms",
+                "OPTIONS": {},
+            }
+        )
+
+
+class DkfdsMixin(forms.BaseForm):
+    """Give every field the design system's classes and field template."""
+
+    default_renderer = FormRenderer()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = _css_class(field.widget)
+            existing = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{css} {existing}".strip()
+            _label_blank_choice(field)
+
+
+def _label_blank_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = str(CHOOSE)
+        return
+    if isinstance(field, forms.ChoiceField) and not isinstance(
+        field.widget, forms.RadioSelect
+    ):
+        choices: Any = field.choices
+        options = list(choices)
+        if options and options[0][0] == "":
+            field.choices = [("", CHOOSE), *options[1:]]
+
+
+class DkfdsForm(DkfdsMixin, forms.Form):
+    pass
+
+
+class DkfdsModelForm(DkfdsMixin, forms.ModelForm):
+    pass
+
+
+def not_in_future(day: date | None) -> None:
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError(_("Datoen må ikke ligge i fremtiden."))
+
+
+# --- CPR numbers ---------------------------------------------------------------------
+
+_CPR_PATTERN = re.compile(r"^(\d{6})-?(\d{4})$")
+
+
+def normalise_cpr(value: str) -> str:
+    """Return the CPR number as 10 digits, or raise ValidationError.
+
+    Accepts `DDMMÅÅ-XXXX` and `DDMMÅÅXXXX`. The modulus-11 check is not applied:
+    CPR numbers issued since 2007 need not satisfy it.
+    """
+    match = _CPR_PATTERN.match(value.strip().replace(" ", ""))
+    if match is None:
+        raise forms.ValidationError(
+            _("Angiv CPR-nummeret som 10 cifre, evt. med bindestreg: ddmmåå-xxxx.")
+        )
+    digits = match.group(1) + match.group(2)
+    if not _cpr_date_exists(digits[:6]):
+        raise forms.ValidationError(_("CPR-nummerets første seks cifre er ikke en gyldig dato."))
+    return digits
+
+
+def _cpr_date_exists(ddmmyy: str) -> bool:
+    day, month, year = int(ddmmyy[:2]), int(ddmmyy[2:4]), int(ddmmyy[4:])
+    # The century sits in the serial part; a date valid in either century is accepted.
+    for century in (1900, 2000):
+        try:
+            date(century + year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+# --- Recording a concern ----------------------------------------------------------------
+
+
+class PersonForm(DkfdsModelForm):
+    """The person a concern is about. Optional only for a group concern."""
+
+    cpr = forms.CharField(
+        label=_("CPR-nummer"),
+        required=False,
+        max_length=11,
+        help_text=_("10 cifre, med eller uden bindestreg."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "cpr",
+            "date_of_birth",
+            "gender",
+            "municipality",
+            "psych_vulnerability",
+            "gang_fringe",
+            "relative_radicalised",
+            "parallel_social_case",
+        ]
+        labels = {
+            "name": _("Navn"),
+            "date_of_birth": _("Fødselsdato"),
+            "gender": _("Køn"),
+            "municipality": _("Bopælskommune"),
+            "psych_vulnerability": _("Psykisk sårbarhed"),
+            "gang_fringe": _("I periferien af et bande- eller kriminelt miljø"),
+            "relative_radicalised": _("Søskende eller pårørende til en radikaliseret person"),
+            "parallel_social_case": _("Kendt parallel myndighedssag"),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "date_of_birth": _date_input(),
+            "gender": forms.RadioSelect,
+            "psych_vulnerability": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, optional: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.optional = optional
+        self.fields["name"].required = not optional
+
+    def clean_cpr(self) -> str:
+        value: str = self.cleaned_data["cpr"]
+        return normalise_cpr(value) if value.strip() else ""
+
+    def clean_date_of_birth(self) -> date | None:
+        day: date | None = self.cleaned_data["date_of_birth"]
+        not_in_future(day)
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        name, cpr, born = cleaned.get("name"), cleaned.get("cpr"), cleaned.get("date_of_birth")
+        if self.optional and not name and (cpr or born):
+            self.add_error(
+                "name", _("Angiv personens navn, eller lad CPR-nummer og fødselsdato stå tomme.")
+            )
+        if cpr and born and born.strftime("%d%m%y") != cpr[:6]:
+            self.add_error("cpr", _("CPR-nummeret passer ikke med fødselsdatoen."))
+        return cleaned
+
+    def person_fields(self) -> dict[str, Any] | None:
+        """What `actions.record_concern` needs, or None for a group without a person."""
+        if not self.cleaned_data.get("name"):
+            return None
+        return dict(self.cleaned_data)
+
+
+class CaseForm(DkfdsModelForm):
+    """The concern itself: how it came in and what it is about."""
+
+    signs = forms.MultipleChoiceField(
+        label=_("Bekymringstegn"),
+        choices=c.Sign.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    secondary_extremism_types = forms.MultipleChoiceField(
+        label=_("Sekundære typer af ekstremisme"),
+        choices=c.ExtremismType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "municipality",
+            "is_group",
+            "received_on",
+            "received_by",
+            "channel",
+            "sender_type",
+            "sender_anonymous",
+            "age_at_receipt",
+            "description",
+            "signs",
+            "extremism_type",
+            "secondary_extremism_types",
+            "online_element",
+            "milieu_tie",
+            "housing_area",
+            "acute",
+            "psych_vulnerability_part",
+        ]
+        labels = {
+            "municipality": _("Kommune"),
+            "is_group": _("Bekymringen gælder en gruppe"),
+            "received_on": _("Modtaget den"),
+            "received_by": _("Modtaget af"),
+            "channel": _("Kanal"),
+            "sender_type": _("Afsender"),
+            "sender_anonymous": _("Afsenderen er anonym"),
+            "age_at_receipt": _("Alder ved modtagelse"),
+            "description": _("Beskrivelse af bekymringen"),
+            "extremism_type": _("Primær type af ekstremisme"),
+            "online_element": _("Onlineelement"),
+            "milieu_tie": _("Tilknytning til ekstremistisk miljø"),
+            "housing_area": _("Boligområde"),
+            "acute": _("Bekymringen er akut"),
+            "psych_vulnerability_part": _("Psykisk sårbarhed indgår i bekymringen"),
+        }
+        help_texts = {
+            "is_group": _("Så kan personoplysningerne udelades."),
+            "age_at_receipt": _("Udregnes ud fra fødselsdatoen, hvis feltet står tomt."),
+            "housing_area": _("Kun hvis det er relevant for indsatsen."),
+        }
+        widgets = {
+            "received_on": _date_input(),
+            "age_at_receipt": forms.NumberInput(attrs={"min": 0, "max": 120}),
+            "description": _textarea(6),
+            "online_element": forms.RadioSelect,
+            "milieu_tie": forms.RadioSelect,
+        }
+
+    def __init__(
+        self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = municipalities
+        options = list(municipalities[:2])
+        # A coordinator of one municipality has nothing to choose.
+        self.single_municipality = options[0] if len(options) == 1 else None
+        if self.single_municipality is not None:
+            field.widget = forms.HiddenInput()
+            field.initial = self.single_municipality.pk
+        self.fields["received_on"].initial = timezone.localdate
+        self.fields["age_at_receipt"].validators.append(MaxValueValidator(120))
+
+    def is_group_checked(self) -> bool:
+        """Whether the submitted data marks a group concern (before validation)."""
+        return bool(self["is_group"].data)
+
+    def clean_received_on(self) -> date:
+        day: date = self.cleaned_data["received_on"]
+        not_in_future(day)
+        return day
+
+    def case_fields(self) -> dict[str, Any]:
+        """What `actions.record_concern` takes as `case_fields`."""
+        fields = dict(self.cleaned_data)
+        fields.pop("municipality")
+        return fields
+
+
+# --- Working on a case ----------------------------------------------------------------------
+
+
+class TransitionForm(DkfdsForm):
+    """A status change. The workflow decides whether it is allowed; this only cleans."""
+
+    to = forms.ChoiceField(label=_("Ny status"), choices=c.Status.choices)
+    closure_reason = forms.ChoiceField(
+        label=_("Afslutningsårsag"),
+        choices=[("", CHOOSE), *c.ClosureReason.choices],
+        # Required by the workflow when closing; each reason has a form of its own.
+        required=False,
+        widget=forms.Select(attrs={"aria-required": "true"}),
+    )
+    cancel_reason = forms.CharField(
+        label=_("Årsag til annullering"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "transition-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ScreeningForm(DkfdsForm):
+    """The police liaison's initial check of a concern."""
+
+    result = forms.ChoiceField(
+        label=_("Politiets vurdering"), choices=[("", CHOOSE), *c.ScreeningResult.choices]
+    )
+    screened_on = forms.DateField(
+        label=_("Vurderet den"), initial=timezone.localdate, widget=_date_input()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "screening-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_screened_on(self) -> date:
+        day: date = self.cleaned_data["screened_on"]
+        not_in_future(day)
+        return day
+
+
+class FollowUpActionForm(DkfdsModelForm):
+    """A follow-up action (indsats) planned by one authority."""
+
+    class Meta:
+        model = FollowUpAction
+        fields = [
+            "action_type",
+            "responsible_authority",
+            "responsible_person",
+            "legal_basis",
+            "national_corps",
+            "consent_recorded",
+            "status",
+            "starts_on",
+            "due_on",
+            "outcome",
+        ]
+        labels = {
+            "action_type": _("Type af indsats"),
+            "responsible_authority": _("Ansvarlig myndighed"),
+            "responsible_person": _("Ansvarlig person"),
+            "legal_basis": _("Lovgrundlag"),
+            "national_corps": _("Mentor eller coach fra det nationale korps"),
+            "consent_recorded": _("Samtykke er registreret"),
+            "status": _("Status"),
+            "starts_on": _("Start"),
+            "due_on": _("Frist"),
+            "outcome": _("Resultat"),
+        }
+        widgets = {
+            "starts_on": _date_input(),
+            "due_on": _date_input(),
+            "outcome": _textarea(3),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "action-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        starts_on, due_on = cleaned.get("starts_on"), cleaned.get("due_on")
+        if starts_on and due_on and due_on < starts_on:
+            self.add_error("due_on", _("Fristen kan ikke ligge før starten."))
+        return cleaned
+
+
+
+class NoteForm(DkfdsForm):
+    """A journal entry in one of the sections the user may write to."""
+
+    visibility = forms.ChoiceField(label=_("Hvem må se notatet?"), widget=forms.RadioSelect)
+    body = forms.CharField(label=_("Notat"), widget=_textarea(5))
+
+    def __init__(self, *args: Any, visibilities: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "note-%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["visibility"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (value, label) for value, label in c.NoteVisibility.choices if value in visibilities
+        ]
+
+
+class ShareForm(DkfdsForm):
+    """Disclosure of a case to a police district (retsplejeloven § 115)."""
+
+    district = forms.ModelChoiceField(
+        label=_("Politikreds"), queryset=PoliceDistrict.objects.order_by("name")
+    )
+    purpose = forms.ChoiceField(
+        label=_("Formål"), choices=[("", CHOOSE), *c.SharePurpose.choices]
+    )
+    purpose_detail = forms.CharField(
+        label=_("Uddybning af formålet"),
+        max_length=500,
+        widget=_textarea(3),
+        help_text=_("Hvorfor er det nødvendigt at dele netop denne sag?"),
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Hjemmel"), choices=c.LegalBasis.choices, initial=c.LegalBasis.RPL_115
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "share-%s")
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["district"].initial = case.municipality.police_district_id
+
+    def clean_district(self) -> PoliceDistrict:
+        district: PoliceDistrict = self.cleaned_data["district"]
+        if self.case.shares.filter(to_district=district, revoked_at__isnull=True).exists():
+            raise forms.ValidationError(
+                _("Sagen er allerede delt med %(district)s."), params={"district": district}
+            )
+        return district
+
+
+class RevokeShareForm(DkfdsForm):
+    """Ending a disclosure, with the reason for the disclosure log."""
+
+    reason = forms.CharField(label=_("Årsag til tilbagekaldelse"), max_length=500)
+
+    def __init__(self, *args: Any, share_pk: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"revoke-{share_pk}-%s")
+        super().__init__(*args, **kwargs)

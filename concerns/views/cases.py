@@ -1,0 +1,246 @@
+"""Reading cases: the case list, the intake of a new concern and the case page.
+
+Access goes through `concerns.permissions`, writes through `concerns.actions`.
+Every page that shows case or person data writes an audit entry for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from accounts.models import User
+from audit.log import record, record_many
+from audit.models import AuditAction
+from concerns import actions, permissions, workflow
+from concerns.choices import ClosureReason, Dimension, EventKind, ExtremismType, Sign, Status
+from concerns.forms import (
+    CaseForm,
+    FollowUpActionForm,
+    NoteForm,
+    PersonForm,
+    RevokeShareForm,
+    ScreeningForm,
+    ShareForm,
+    TransitionForm,
+)
+from concerns.models import Case, CaseEvent
+
+CASES_PER_PAGE = 25
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user; permission checks have already ruled out anyone else."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def case_url(case: Case) -> str:
+    return reverse("concerns:detail", args=[case.pk])
+
+
+# --- The case list ---------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The cases the user may see, newest first, 25 to a page, optionally by status."""
+    if not permissions.works_on_cases(request.user):
+        raise Http404
+    cases = permissions.cases_visible_to(request.user).with_list_data()
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        cases = cases.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
+    rows = list(page.object_list)
+    record_many(
+        user=request.user,
+        action=AuditAction.LIST,
+        rows=[("concerns.case", str(case.pk), case.person_id) for case in rows],
+        purpose="sagsliste",
+    )
+    context = {
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "cases": rows,
+        "status": status,
+        "status_choices": Status.choices,
+        "status_label": Status(status).label if status else "",
+    }
+    template = "concerns/_case_table.html" if request.htmx else "concerns/list.html"
+    return render(request, template, context)
+
+
+# --- Recording a concern ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def new_concern(request: HttpRequest) -> HttpResponse:
+    """Intake of a concern: the person (unless a group concern) and the case."""
+    if not permissions.can_record_concern(request.user):
+        raise Http404
+    municipalities = permissions.municipalities_of(request.user)
+    if request.method != "POST":
+        case_form = CaseForm(prefix="case", municipalities=municipalities)
+        person_form = PersonForm(prefix="person")
+        return _render_new(request, case_form, person_form)
+
+    case_form = CaseForm(request.POST, prefix="case", municipalities=municipalities)
+    person_form = PersonForm(
+        request.POST, prefix="person", optional=case_form.is_group_checked()
+    )
+    valid = [form.is_valid() for form in (person_form, case_form)]
+    if not all(valid):
+        return _render_new(request, case_form, person_form, status=400)
+    case = actions.record_concern(
+        by=acting_user(request),
+        municipality=case_form.cleaned_data["municipality"],
+        case_fields=case_form.case_fields(),
+        person_fields=person_form.person_fields(),
+    )
+    messages.success(
+        request, _("Bekymringen er registreret som sag %(number)s.") % {"number": case.number}
+    )
+    return redirect(case_url(case))
+
+
+def _render_new(
+    request: HttpRequest, case_form: CaseForm, person_form: PersonForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "case_form": case_form,
+        "person_form": person_form,
+        "error_forms": [person_form, case_form] if status == 400 else [],
+    }
+    return render(request, "concerns/new.html", context, status=status)
+
+
+# --- The case page -----------------------------------------------------------------------
+
+
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = permissions.get_case_for_user(request.user, pk)
+    return render_detail(request, case)
+
+
+def render_detail(
+    request: HttpRequest,
+    case: Case,
+    *,
+    status: int = 200,
+    error_anchor: str = "",
+    **bound_forms: Any,
+) -> HttpResponse:
+    """The case page, with `bound_forms` (name → form) in place of the blank ones.
+
+    Used by the page itself and by every write view whose input was refused, so
+    the refused form comes back with the user's input and its errors.
+    """
+    context = detail_context(request, case, **bound_forms)
+    context["error_anchor"] = error_anchor
+    return render(request, "concerns/detail.html", context, status=status)
+
+
+def detail_context(request: HttpRequest, case: Case, **bound_forms: Any) -> dict[str, Any]:
+    """Everything the case page shows, with one audit entry for the reading."""
+    perms: frozenset[str] = case.user_perms  # type: ignore[attr-defined]
+    record(
+        user=request.user,
+        action=AuditAction.VIEW,
+        obj=case,
+        person_id=case.person_id,
+        purpose="sagsvisning",
+    )
+    shares = list(case.shares.select_related("to_district", "shared_by", "revoked_by"))
+    context: dict[str, Any] = {
+        "case": case,
+        "person": case.person,
+        "perms": perms,
+        "sign_labels": [Sign(value).label for value in case.signs],
+        "secondary_labels": [
+            ExtremismType(value).label for value in case.secondary_extremism_types
+        ],
+        "focus_labels": [Dimension(value).label for value in case.focus_dimensions],
+        "follow_up_actions": list(case.actions.all()),
+        "notes": list(permissions.notes_visible_on(case, perms)),
+        "shares": shares,
+        "events": timeline(case, perms),
+    }
+    context.update(_detail_forms(case, perms, shares, bound_forms))
+    return context
+
+
+def timeline(case: Case, perms: frozenset[str]) -> list[CaseEvent]:
+    """The case's events the user may see, newest first, with readable details."""
+    events = list(
+        case.events.filter(visibility__in=permissions.note_visibilities(perms)).select_related(
+            "actor"
+        )
+    )
+    for event in events:
+        event.detail_label = _event_detail(event)  # type: ignore[attr-defined]
+    return events
+
+
+def _event_detail(event: CaseEvent) -> str:
+    # A closing transition stores the closure reason's code as its detail.
+    closing = event.kind == EventKind.TRANSITION and event.to_status == Status.CLOSED
+    if closing and event.detail in ClosureReason.values:
+        return str(ClosureReason(event.detail).label)
+    return event.detail
+
+
+def _detail_forms(
+    case: Case, perms: frozenset[str], shares: list[Any], bound: dict[str, Any]
+) -> dict[str, Any]:
+    """The forms the user's permissions allow, blank unless a bound one is given."""
+    forms: dict[str, Any] = {}
+    if "change_case" in perms:
+        targets = workflow.allowed_targets(case.status)
+        forms["transition_form"] = bound.get("transition_form") or TransitionForm()
+        # Closing and cancelling each need a reason, so each gets a form of its own.
+        forms["transition_targets"] = [
+            (value, Status(value).label)
+            for value in targets
+            if value not in (Status.CLOSED, Status.CANCELLED)
+        ]
+        forms["can_close"] = Status.CLOSED in targets
+        forms["can_cancel"] = Status.CANCELLED in targets
+    if "screen_case" in perms:
+        forms["screening_form"] = bound.get("screening_form") or ScreeningForm()
+    if "annotate_case" in perms:
+        forms["action_form"] = bound.get("action_form") or FollowUpActionForm()
+        forms["note_form"] = bound.get("note_form") or NoteForm(
+            visibilities=permissions.note_visibilities(perms)
+        )
+    if "share_case" in perms:
+        active = [share for share in shares if share.is_active]
+        if not active or "share_form" in bound:
+            forms["share_form"] = bound.get("share_form") or ShareForm(case=case)
+        refused = bound.get("revoke_form")
+        forms["revoke_forms"] = [
+            (
+                share,
+                refused
+                if refused is not None and bound.get("revoke_share_pk") == share.pk
+                else RevokeShareForm(share_pk=share.pk),
+            )
+            for share in active
+        ]
+    return forms
