@@ -19,15 +19,38 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 
 from accounts.models import Role, User
 from concerns import actions
 from concerns.choices import Channel, ExtremismType, ReceivedBy, SenderType
 from concerns.models import Case, Municipality, PoliceDistrict
+from concerns.reference import load_reference_data
 
 PASSWORD = "correct-horse-battery-staple"
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Reload the reference rows a transactional test's flush removed.
+
+    Migrations load them once into the test database; tests that commit
+    (`transaction=True`, the live server) empty every table when they end.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction", False)) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    if not Municipality.objects.exists():
+        load_reference_data(django_apps)
 
 
 def make_user(username: str, role: str, *groups: Any, **extra: Any) -> User:

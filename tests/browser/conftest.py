@@ -41,3 +41,13 @@ def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def unhashed_static_files(settings) -> None:  # type: ignore[no-untyped-def]
+    """The live server serves static files from the finders, which know the files
+    by their plain names, not by the hashed names of the production manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -33,7 +33,7 @@ def test_rolled_back_creation_leaves_no_gap(coordinator: User, kbh: Municipality
     assert make_case(coordinator, kbh).number == "IH-0101-2025-0002"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_creation_is_gap_free_and_unique() -> None:
     kbh = Municipality.objects.get(code="0101")
     coordinator = User.objects.create_user("koordinator.samtidig", role="coordinator")

@@ -16,7 +16,7 @@ from concerns.models import Municipality
 from reporting.models import JobStatus, ReportJob
 from tests.conftest import make_case, make_user
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def wait_until_finished(job_id: int, seconds: float = 90) -> ReportJob:
