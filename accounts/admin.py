@@ -48,9 +48,13 @@ class MembershipFields(forms.ModelForm):
         if role != Role.COORDINATOR and municipalities:
             self.add_error("municipalities", _("Kun kommunale tovholdere hører til kommuner."))
         if role == Role.POLICE and district is None:
-            self.add_error("police_district", _("Politiets tovholder skal høre til en politikreds."))
+            self.add_error(
+                "police_district", _("Politiets tovholder skal høre til en politikreds.")
+            )
         if role != Role.POLICE and district is not None:
-            self.add_error("police_district", _("Kun politiets tovholdere hører til en politikreds."))
+            self.add_error(
+                "police_district", _("Kun politiets tovholdere hører til en politikreds.")
+            )
         return data
 
 
@@ -85,8 +89,12 @@ class InfohusUserAdmin(UserAdmin):
             {
                 "classes": ("wide",),
                 "fields": (
-                    "username", "role", "municipalities", "police_district",
-                    "password1", "password2",
+                    "username",
+                    "role",
+                    "municipalities",
+                    "police_district",
+                    "password1",
+                    "password2",
                 ),
             },
         ),

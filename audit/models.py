@@ -36,3 +36,6 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("revisionspost")
         verbose_name_plural = _("revisionsposter")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_type}:{self.object_id}"

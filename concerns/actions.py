@@ -112,9 +112,7 @@ def record_concern(
 
 
 @transaction.atomic
-def transition_case(
-    *, case: Case, to: str, by: User, data: TransitionInput | None = None
-) -> Case:
+def transition_case(*, case: Case, to: str, by: User, data: TransitionInput | None = None) -> Case:
     """Move a case to another status if the rules allow it (raises TransitionError)."""
     data = data or TransitionInput()
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -151,7 +149,10 @@ def record_screening(*, case: Case, by: User, result: str, screened_on: date) ->
     case.save()
     _event(case, EventKind.SCREENING, by, detail=case.get_screening_result_display())
     record(
-        user=by, action=AuditAction.UPDATE, obj=case, person_id=case.person_id,
+        user=by,
+        action=AuditAction.UPDATE,
+        obj=case,
+        person_id=case.person_id,
         purpose="politiets indledende vurdering",
     )
     return case
@@ -163,7 +164,10 @@ def add_follow_up_action(*, case: Case, by: User, fields: dict[str, Any]) -> Fol
     _touch(case)
     _event(case, EventKind.ACTION_ADDED, by, detail=str(action))
     record(
-        user=by, action=AuditAction.CREATE, obj=action, person_id=case.person_id,
+        user=by,
+        action=AuditAction.CREATE,
+        obj=action,
+        person_id=case.person_id,
         purpose="opfølgning på sag",
     )
     return action
@@ -179,11 +183,17 @@ def add_note(
     )
     _touch(case)
     _event(
-        case, EventKind.NOTE_ADDED, by, visibility=visibility,
+        case,
+        EventKind.NOTE_ADDED,
+        by,
+        visibility=visibility,
         detail=NoteVisibility(visibility).label,
     )
     record(
-        user=by, action=AuditAction.CREATE, obj=note, person_id=case.person_id,
+        user=by,
+        action=AuditAction.CREATE,
+        obj=note,
+        person_id=case.person_id,
         purpose="journalnotat",
     )
     return note
@@ -213,7 +223,10 @@ def share_case_with_police(
     _touch(case)
     _event(case, EventKind.SHARED, by, detail=f"{district.name}: {share.get_purpose_display()}")
     record(
-        user=by, action=AuditAction.SHARE, obj=case, person_id=case.person_id,
+        user=by,
+        action=AuditAction.SHARE,
+        obj=case,
+        person_id=case.person_id,
         purpose=f"{share.get_purpose_display()} – {purpose_detail}",
     )
     return share
@@ -222,9 +235,7 @@ def share_case_with_police(
 @transaction.atomic
 def revoke_share(*, share: Share, by: User, reason: str) -> Share:
     """End a disclosure: the district loses access from its next request on."""
-    share = Share.objects.select_for_update().select_related("case", "to_district").get(
-        pk=share.pk
-    )
+    share = Share.objects.select_for_update().select_related("case", "to_district").get(pk=share.pk)
     if share.revoked_at is not None:
         return share
     share.revoked_at = timezone.now()
@@ -235,7 +246,10 @@ def revoke_share(*, share: Share, by: User, reason: str) -> Share:
     _touch(share.case)
     _event(share.case, EventKind.SHARE_REVOKED, by, detail=share.to_district.name)
     record(
-        user=by, action=AuditAction.REVOKE, obj=share.case, person_id=share.case.person_id,
+        user=by,
+        action=AuditAction.REVOKE,
+        obj=share.case,
+        person_id=share.case.person_id,
         purpose=reason,
     )
     return share

@@ -90,9 +90,7 @@ def _label_blank_choice(field: forms.Field) -> None:
         if field.empty_label is not None:
             field.empty_label = str(CHOOSE)
         return
-    if isinstance(field, forms.ChoiceField) and not isinstance(
-        field.widget, forms.RadioSelect
-    ):
+    if isinstance(field, forms.ChoiceField) and not isinstance(field.widget, forms.RadioSelect):
         choices: Any = field.choices
         options = list(choices)
         if options and options[0][0] == "":
@@ -290,9 +288,7 @@ class CaseForm(DkfdsModelForm):
             "milieu_tie": forms.RadioSelect,
         }
 
-    def __init__(
-        self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["municipality"]
         assert isinstance(field, forms.ModelChoiceField)
@@ -416,7 +412,6 @@ class FollowUpActionForm(DkfdsModelForm):
         return cleaned
 
 
-
 class NoteForm(DkfdsForm):
     """A journal entry in one of the sections the user may write to."""
 
@@ -439,9 +434,7 @@ class ShareForm(DkfdsForm):
     district = forms.ModelChoiceField(
         label=_("Politikreds"), queryset=PoliceDistrict.objects.order_by("name")
     )
-    purpose = forms.ChoiceField(
-        label=_("Formål"), choices=[("", CHOOSE), *c.SharePurpose.choices]
-    )
+    purpose = forms.ChoiceField(label=_("Formål"), choices=[("", CHOOSE), *c.SharePurpose.choices])
     purpose_detail = forms.CharField(
         label=_("Uddybning af formålet"),
         max_length=500,

@@ -140,9 +140,7 @@ class Person(models.Model):
     name = models.CharField(_("navn"), max_length=200)
     cpr = models.CharField(_("CPR-nummer"), max_length=10, blank=True)
     date_of_birth = models.DateField(_("fødselsdato"), null=True, blank=True)
-    gender = models.CharField(
-        _("køn"), max_length=10, choices=c.Gender, default=c.Gender.UNKNOWN
-    )
+    gender = models.CharField(_("køn"), max_length=10, choices=c.Gender, default=c.Gender.UNKNOWN)
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -231,7 +229,9 @@ class Case(models.Model):
     channel = models.CharField(_("kanal"), max_length=20, choices=c.Channel)
     sender_type = models.CharField(_("afsender"), max_length=20, choices=c.SenderType)
     sender_anonymous = models.BooleanField(_("anonym afsender"), default=False)
-    age_at_receipt = models.PositiveSmallIntegerField(_("alder ved modtagelse"), null=True, blank=True)
+    age_at_receipt = models.PositiveSmallIntegerField(
+        _("alder ved modtagelse"), null=True, blank=True
+    )
     description = models.TextField(_("beskrivelse af bekymringen"))
 
     # Nature of the concern
@@ -345,6 +345,9 @@ class CaseNumberCounter(models.Model):
             models.UniqueConstraint(fields=["municipality", "year"], name="one_counter_per_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.year}: {self.last_serial}"
+
 
 class CaseEvent(models.Model):
     """One entry on a case's timeline. Written by actions, never edited."""
@@ -366,6 +369,9 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at"], name="event_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d.%m.%Y %H:%M}"
 
 
 class FollowUpAction(models.Model):
@@ -429,19 +435,22 @@ class Note(models.Model):
         verbose_name = _("notat")
         verbose_name_plural = _("notater")
 
+    def __str__(self) -> str:
+        return f"{self.get_visibility_display()} {self.created_at:%d.%m.%Y %H:%M}"
+
 
 class Share(models.Model):
     """The disclosure log: one row per time a case was shared with a police district."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     from_municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    to_district = models.ForeignKey(
-        PoliceDistrict, on_delete=models.PROTECT, related_name="shares"
-    )
+    to_district = models.ForeignKey(PoliceDistrict, on_delete=models.PROTECT, related_name="shares")
     purpose = models.CharField(_("formål"), max_length=20, choices=c.SharePurpose)
     purpose_detail = models.CharField(_("uddybning af formålet"), max_length=500)
     legal_basis = models.CharField(_("hjemmel"), max_length=20, choices=c.LegalBasis)
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     shared_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -461,6 +470,9 @@ class Share(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.to_district} {self.shared_at:%d.%m.%Y}"
+
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
@@ -469,11 +481,15 @@ class Share(models.Model):
 class Meeting(models.Model):
     """An analysis or follow-up meeting of one municipality's infohus."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="meetings")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="meetings"
+    )
     kind = models.CharField(_("mødetype"), max_length=20, choices=c.MeetingKind)
     held_on = models.DateField(_("dato"))
     cases = models.ManyToManyField(Case, related_name="meetings", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on"]
@@ -488,6 +504,9 @@ class MeetingParticipant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     authority = models.CharField(_("myndighed"), max_length=30, choices=c.Authority)
     role = models.CharField(_("rolle"), max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_authority_display()
 
 
 class Assessment(models.Model):
@@ -505,6 +524,9 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "case"], name="one_assessment_per_meeting")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case} / {self.meeting}"
 
 
 # --- Object permissions with real foreign keys ------------------------------------

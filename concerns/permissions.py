@@ -15,18 +15,25 @@ Rules (DESIGN.md §2):
 from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Role, User
 from audit.log import record
 from audit.models import AuditAction
 from concerns.choices import NoteVisibility
-from concerns.models import Case, CaseQuerySet, Municipality, Note, PoliceDistrict
+from concerns.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseQuerySet,
+    Municipality,
+    Note,
+    PoliceDistrict,
+)
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -140,21 +147,44 @@ def can_record_concern(user: AnyUser) -> bool:
 
 
 # --- Granting (called by concerns.actions inside their transactions) -------------
+# Rows go straight into guardian's direct-FK table in one statement each: guardian's
+# assign_perm would take several queries per permission, and seeding or bulk
+# imports grant thousands. Permission ids are looked up each time: they are not
+# stable across a flushed test database.
+
+
+def _permission_ids(codenames: tuple[str, ...]) -> list[int]:
+    return list(
+        Permission.objects.filter(
+            content_type__app_label="concerns", content_type__model="case", codename__in=codenames
+        ).values_list("pk", flat=True)
+    )
+
+
+def _grant(group: Group, case: Case, codenames: tuple[str, ...]) -> None:
+    CaseGroupObjectPermission.objects.bulk_create(
+        [
+            CaseGroupObjectPermission(group=group, content_object=case, permission_id=perm_id)
+            for perm_id in _permission_ids(codenames)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def grant_municipality_access(case: Case) -> None:
-    for perm in MUNICIPALITY_CASE_PERMS:
-        assign_perm(f"concerns.{perm}", case.municipality.group, case)
+    _grant(case.municipality.group, case, MUNICIPALITY_CASE_PERMS)
 
 
 def grant_police_access(case: Case, district: PoliceDistrict) -> None:
-    for perm in POLICE_CASE_PERMS:
-        assign_perm(f"concerns.{perm}", district.group, case)
+    _grant(district.group, case, POLICE_CASE_PERMS)
 
 
 def revoke_police_access(case: Case, district: PoliceDistrict) -> None:
-    for perm in POLICE_CASE_PERMS:
-        remove_perm(f"concerns.{perm}", district.group, case)
+    CaseGroupObjectPermission.objects.filter(
+        group=district.group,
+        content_object=case,
+        permission_id__in=_permission_ids(POLICE_CASE_PERMS),
+    ).delete()
 
 
 # --- Statistics -------------------------------------------------------------------

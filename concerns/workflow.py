@@ -75,10 +75,14 @@ def problems_with(case: Case, target: str, data: TransitionInput) -> list[str]:
     """Every reason the transition cannot happen now; empty when it may."""
     check = _Check()
     if target not in TRANSITIONS.get(case.status, frozenset()):
-        check.require(False, _("Sagen kan ikke gå fra »%(from)s« til »%(to)s«.") % {
-            "from": S(case.status).label,
-            "to": S(target).label if target in S.values else target,
-        })
+        check.require(
+            False,
+            _("Sagen kan ikke gå fra »%(from)s« til »%(to)s«.")
+            % {
+                "from": S(case.status).label,
+                "to": S(target).label if target in S.values else target,
+            },
+        )
         return check.problems
 
     leaving_screening = case.status == S.POLICE_SCREENING and target not in {
@@ -91,9 +95,7 @@ def problems_with(case: Case, target: str, data: TransitionInput) -> list[str]:
             _("Politiets indledende vurdering skal være registreret af politiet først."),
         )
     if target == S.ASSESSED:
-        check.require(
-            case.meetings.exists(), _("Sagen skal have været drøftet på et analysemøde.")
-        )
+        check.require(case.meetings.exists(), _("Sagen skal have været drøftet på et analysemøde."))
         check.require(
             bool(case.assessment_outcome) and case.assessed_on is not None,
             _("Helhedsvurderingen skal være registreret."),

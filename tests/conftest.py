@@ -101,9 +101,7 @@ def analyst(db: None) -> User:
 
 @pytest.fixture
 def administrator(db: None) -> User:
-    return make_user(
-        "admin.infohus", Role.ADMINISTRATOR, is_staff=True, is_superuser=True
-    )
+    return make_user("admin.infohus", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
 
 
 CASE_DEFAULTS: dict[str, Any] = {
@@ -116,7 +114,9 @@ CASE_DEFAULTS: dict[str, Any] = {
 }
 
 
-def make_case(by: User, municipality: Municipality, name: str = "Mikkel Hansen", **fields: Any) -> Case:
+def make_case(
+    by: User, municipality: Municipality, name: str = "Mikkel Hansen", **fields: Any
+) -> Case:
     return actions.record_concern(
         by=by,
         municipality=municipality,
@@ -162,9 +162,28 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: Any) -> Iter
     log_dir.mkdir(exist_ok=True)
     log = open(log_dir / f"{queue}.log", "w")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(  # noqa: S603 - fixed argument list
-        [sys.executable, "-m", "celery", "-A", "infohus", "worker", "-Q", queue, "-n", hostname,
-         "--pool", "solo", "--without-gossip", "--without-mingle", "-l", "info"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "infohus",
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            hostname,
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue

@@ -31,7 +31,12 @@ def test_police_liaison_needs_a_district(client: Client, administrator: User) ->
     client.force_login(administrator)
     response = client.post(
         "/admin/accounts/user/add/",
-        {"username": "ny.politi", "role": Role.POLICE, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "username": "ny.politi",
+            "role": Role.POLICE,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 200
     assert "skal høre til en politikreds" in response.content.decode()

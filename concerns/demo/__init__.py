@@ -1,5 +1,6 @@
-"""Demo data: who logs in to the demo (here), what the data looks like (`plan`),
-and the words and sentences it is made of (`texts`). `manage.py seed_demo` writes it."""
+"""Demo data: who logs in to the demo (here), what the data set looks like (`plan`),
+how each case unfolds (`walk`), and the words it is made of (`texts`).
+`manage.py seed_demo` writes it to the database."""
 
 from __future__ import annotations
 
@@ -39,10 +40,18 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 # Short login names for the police districts without a demo liaison.
 DISTRICT_SLUGS = {
-    "1460": "nordjylland", "1461": "oestjylland", "1462": "midt-vestjylland",
-    "1463": "sydoestjylland", "1464": "syd-soenderjylland", "1465": "fyn",
-    "1466": "sydsjaelland-lolland-falster", "1467": "midt-vestsjaelland",
-    "1468": "nordsjaelland", "1469": "vestegn", "1470": "kbh", "1471": "bornholm",
+    "1460": "nordjylland",
+    "1461": "oestjylland",
+    "1462": "midt-vestjylland",
+    "1463": "sydoestjylland",
+    "1464": "syd-soenderjylland",
+    "1465": "fyn",
+    "1466": "sydsjaelland-lolland-falster",
+    "1467": "midt-vestsjaelland",
+    "1468": "nordsjaelland",
+    "1469": "vestegn",
+    "1470": "kbh",
+    "1471": "bornholm",
 }
 
 

@@ -56,8 +56,15 @@ def plan_profile(rng: random.Random, anchor: date) -> ProfilePlan:
         "ad_hoc_forum": {"ad_hoc": 80, "quarterly": 20},
         "standing_forum": {"monthly": 55, "fortnightly": 25, "weekly": 10, "quarterly": 10},
     }[model]
-    optional = ["job_centre", "psychiatry", "probation", "immigration", "secure_institution",
-                "housing", "other"]
+    optional = [
+        "job_centre",
+        "psychiatry",
+        "probation",
+        "immigration",
+        "secure_institution",
+        "housing",
+        "other",
+    ]
     authorities = ["social_services", "school", "ssp"] + [
         a for a in optional if rng.random() < {"job_centre": 0.7, "psychiatry": 0.5}.get(a, 0.2)
     ]
@@ -95,8 +102,16 @@ def fake_cpr(rng: random.Random, dob: date, gender: str) -> str:
 
 
 def draw_age(rng: random.Random) -> int:
-    bands = [(10, 12, 4), (13, 15, 18), (16, 17, 17), (18, 20, 18), (21, 25, 20),
-             (26, 29, 9), (30, 39, 9), (40, 65, 5)]
+    bands = [
+        (10, 12, 4),
+        (13, 15, 18),
+        (16, 17, 17),
+        (18, 20, 18),
+        (21, 25, 20),
+        (26, 29, 9),
+        (30, 39, 9),
+        (40, 65, 5),
+    ]
     low, high, _ = rng.choices(bands, weights=[b[2] for b in bands])[0]
     return rng.randint(low, high)
 
@@ -133,8 +148,9 @@ def subject(age: int | None, group: bool) -> str:
     return "den unge" if age is not None and age < 25 else "borgeren"
 
 
-def describe(rng: random.Random, sender: str, etype: str, signs: list[str], subj: str,
-             group_size: int = 0) -> str:
+def describe(
+    rng: random.Random, sender: str, etype: str, signs: list[str], subj: str, group_size: int = 0
+) -> str:
     parts = [rng.choice(SENDER_OPENINGS[sender])]
     if group_size:
         parts.append(f"Henvendelsen drejer sig om en gruppe på {group_size} unge.")
@@ -148,8 +164,12 @@ def describe(rng: random.Random, sender: str, etype: str, signs: list[str], subj
 def extremism_weights(progress: float) -> dict[str, float]:
     """Islamism and right-wing lead; anti-authority grows over the period."""
     return {
-        "militant_islamism": 31 - 4 * progress, "right_wing": 30, "left_wing": 5,
-        "anti_authority": 6 + 12 * progress, "mixed": 15, "no_clear_ideology": 12 + 2 * progress,
+        "militant_islamism": 31 - 4 * progress,
+        "right_wing": 30,
+        "left_wing": 5,
+        "anti_authority": 6 + 12 * progress,
+        "mixed": 15,
+        "no_clear_ideology": 12 + 2 * progress,
     }
 
 
@@ -174,10 +194,23 @@ def draw_signs(rng: random.Random, etype: str) -> list[str]:
 
 def draw_sender(rng: random.Random, age: int | None) -> str:
     weights: dict[str, float] = {
-        "school": 36, "social_services": 20, "family": 8, "police": 7, "health": 5,
-        "job_centre": 5, "hotline": 4, "friends": 3, "citizen": 3, "housing": 2,
-        "probation": 2, "pet": 2, "anonymous": 2, "asylum": 1, "secure_institution": 1,
-        "other_municipality": 2, "other": 2,
+        "school": 36,
+        "social_services": 20,
+        "family": 8,
+        "police": 7,
+        "health": 5,
+        "job_centre": 5,
+        "hotline": 4,
+        "friends": 3,
+        "citizen": 3,
+        "housing": 2,
+        "probation": 2,
+        "pet": 2,
+        "anonymous": 2,
+        "asylum": 1,
+        "secure_institution": 1,
+        "other_municipality": 2,
+        "other": 2,
     }
     if age is not None and age >= 22:
         weights |= {"school": 5, "job_centre": 12, "social_services": 18}
@@ -186,12 +219,22 @@ def draw_sender(rng: random.Random, age: int | None) -> str:
     return pick(rng, weights)
 
 
-RECEIVED_BY = {"police": "police", "hotline": "hotline", "pet": "pet",
-               "other_municipality": "other_municipality"}
+RECEIVED_BY = {
+    "police": "police",
+    "hotline": "hotline",
+    "pet": "pet",
+    "other_municipality": "other_municipality",
+}
 
 
-def plan_concern(rng: random.Random, received_on: date, anchor: date, age: int | None,
-                 person_psych: str | None, group_size: int) -> dict[str, Any]:
+def plan_concern(
+    rng: random.Random,
+    received_on: date,
+    anchor: date,
+    age: int | None,
+    person_psych: str | None,
+    group_size: int,
+) -> dict[str, Any]:
     """The Case fields of one new concern (everything `record_concern` takes)."""
     progress = (received_on - history_start(anchor)).days / max(
         (anchor - history_start(anchor)).days, 1
@@ -201,8 +244,10 @@ def plan_concern(rng: random.Random, received_on: date, anchor: date, age: int |
     etype = pick(rng, extremism_weights(progress))
     signs = draw_signs(rng, etype)
     secondary = [t for t in c.ExtremismType.values if t != etype and rng.random() < 0.05]
-    channel = "hotline" if sender == "hotline" else pick(
-        rng, {"email": 38, "phone": 28, "meeting": 14, "written": 16, "other": 4}
+    channel = (
+        "hotline"
+        if sender == "hotline"
+        else pick(rng, {"email": 38, "phone": 28, "meeting": 14, "written": 16, "other": 4})
     )
     online_yes = 65 if etype in ("right_wing", "anti_authority", "no_clear_ideology") else 50
     psych = person_psych in ("known", "assumed")
@@ -213,8 +258,9 @@ def plan_concern(rng: random.Random, received_on: date, anchor: date, age: int |
         "sender_type": sender,
         "sender_anonymous": sender == "anonymous" or (sender == "citizen" and rng.random() < 0.3),
         "age_at_receipt": age,
-        "description": describe(rng, sender, etype, signs, subject(age, group_size > 0),
-                                group_size),
+        "description": describe(
+            rng, sender, etype, signs, subject(age, group_size > 0), group_size
+        ),
         "signs": signs,
         "extremism_type": etype,
         "secondary_extremism_types": secondary,
@@ -253,14 +299,18 @@ def new_plan(rng: random.Random, code: str, received_on: date, anchor: date) -> 
     person, age = plan_person(rng, received_on, code)
     dob = person.get("date_of_birth")
     known_age = age if dob is None else (received_on - dob).days // 365
-    fields = plan_concern(rng, received_on, anchor, known_age,
-                          person["psych_vulnerability"], 0)
+    fields = plan_concern(rng, received_on, anchor, known_age, person["psych_vulnerability"], 0)
     fields["age_at_receipt"] = age  # None when the date of birth gives it
     return CasePlan(code, received_on, fields, person)
 
 
-def plan_cases(rng: random.Random, count: int, anchor: date,
-               profiles: dict[str, ProfilePlan], demo_codes: frozenset[str]) -> list[CasePlan]:
+def plan_cases(
+    rng: random.Random,
+    count: int,
+    anchor: date,
+    profiles: dict[str, ProfilePlan],
+    demo_codes: frozenset[str],
+) -> list[CasePlan]:
     """`count` cases in receipt order, each walked to where it stands on `anchor`."""
     codes = sorted(profiles)
     weights = [municipality_weight(code, demo_codes) for code in codes]
@@ -279,8 +329,9 @@ def plan_cases(rng: random.Random, count: int, anchor: date,
     return plans
 
 
-def cover_every_status(rng: random.Random, plans: list[CasePlan], anchor: date,
-                       profiles: dict[str, ProfilePlan]) -> None:
+def cover_every_status(
+    rng: random.Random, plans: list[CasePlan], anchor: date, profiles: dict[str, ProfilePlan]
+) -> None:
     """Re-walk a few cases along a fixed path so that every status occurs."""
     counts = {status: 0 for status in S.values}
     for plan in plans:
@@ -307,7 +358,8 @@ def link_repeat_concerns(rng: random.Random, plans: list[CasePlan]) -> None:
     for index, plan in enumerate(plans):
         code = plan.municipality_code
         candidates = [
-            i for i in ended.get(code, [])
+            i
+            for i in ended.get(code, [])
             if (plans[i].ended_on or plan.received_on) + timedelta(days=30) < plan.received_on
         ]
         if plan.person_fields is not None and candidates and rng.random() < 0.07:

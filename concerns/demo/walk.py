@@ -28,12 +28,24 @@ from concerns.demo.texts import (
 S = c.Status
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 OPEN_STATUS_VALUES = frozenset(
-    {S.RECEIVED, S.POLICE_SCREENING, S.INFORMATION_GATHERING, S.READY_FOR_MEETING,
-     S.ASSESSED, S.FOLLOW_UP, S.REASSESSMENT}
+    {
+        S.RECEIVED,
+        S.POLICE_SCREENING,
+        S.INFORMATION_GATHERING,
+        S.READY_FOR_MEETING,
+        S.ASSESSED,
+        S.FOLLOW_UP,
+        S.REASSESSMENT,
+    }
 )
 CLOSE_AFTER_FOLLOW_UP = {
-    "completed": 55, "declined": 14, "moved": 9, "other": 8, "investigation": 5,
-    "travelled": 3, "death": 1,
+    "completed": 55,
+    "declined": 14,
+    "moved": 9,
+    "other": 8,
+    "investigation": 5,
+    "travelled": 3,
+    "death": 1,
 }
 
 
@@ -121,8 +133,14 @@ class Walk:
     squeezes its dates into the time left instead.
     """
 
-    def __init__(self, rng: random.Random, plan: CasePlan, anchor: date,
-                 profile: ProfilePlan, forced: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        plan: CasePlan,
+        anchor: date,
+        profile: ProfilePlan,
+        forced: list[str] | None = None,
+    ) -> None:
         self.rng, self.plan, self.anchor, self.profile = rng, plan, anchor, profile
         self.forced = list(forced) if forced is not None else None
         self.day = plan.received_on
@@ -163,8 +181,12 @@ class Walk:
             return
         if visibility == "police" and not self.shared:
             return
-        actor = "police" if visibility == "police" or (
-            visibility == "shared" and self.shared and self.rng.random() < 0.4) else "coordinator"
+        actor = (
+            "police"
+            if visibility == "police"
+            or (visibility == "shared" and self.shared and self.rng.random() < 0.4)
+            else "coordinator"
+        )
         self.add("note", actor, visibility=visibility, body=self.rng.choice(NOTES[visibility]))
 
     def share(self, purpose: str) -> None:
@@ -196,8 +218,14 @@ class Walk:
         return self.plan
 
     def screening(self) -> None:
-        nxt = self.choose({S.INFORMATION_GATHERING: 80, S.CLOSED: 12, S.HANDED_TO_POLICE: 3,
-                           S.REFERRED_ELSEWHERE: 5})
+        nxt = self.choose(
+            {
+                S.INFORMATION_GATHERING: 80,
+                S.CLOSED: 12,
+                S.HANDED_TO_POLICE: 3,
+                S.REFERRED_ELSEWHERE: 5,
+            }
+        )
         if nxt is None or not self.wait(3, 21):
             return
         result: str | None = {
@@ -234,20 +262,22 @@ class Walk:
 
     def meeting(self, kind: str) -> None:
         """The analysis meeting: assessment, overall assessment, then what follows."""
-        weights: dict[str, float] = {S.FOLLOW_UP: 56, S.REFERRED_ELSEWHERE: 18, S.CLOSED: 22,
-                   S.HANDED_TO_POLICE: 4}
+        weights: dict[str, float] = {
+            S.FOLLOW_UP: 56,
+            S.REFERRED_ELSEWHERE: 18,
+            S.CLOSED: 22,
+            S.HANDED_TO_POLICE: 4,
+        }
         if kind == "follow_up":
             weights = {S.FOLLOW_UP: 80, S.CLOSED: 17, S.HANDED_TO_POLICE: 3}
-        held_on = next_meeting_day(self.day + timedelta(days=self.rng.randint(3, 30)),
-                                   self.profile)
+        held_on = next_meeting_day(self.day + timedelta(days=self.rng.randint(3, 30)), self.profile)
         if held_on > self.anchor and self.forced is None:
             return
         nxt = self.choose(weights)
         if nxt is None:
             return
         self.day = min(held_on, self.anchor)
-        outcome = outcome_for(self.rng, pick(self.rng, weights) if nxt == S.ASSESSED else nxt,
-                              kind)
+        outcome = outcome_for(self.rng, pick(self.rng, weights) if nxt == S.ASSESSED else nxt, kind)
         self.add("meeting", meeting_kind=kind, outcome=outcome, **plan_assessment(self.rng))
         self.move(S.ASSESSED)
         self.note("shared", 0.3)
@@ -274,8 +304,11 @@ class Walk:
 
     def follow_up(self) -> None:
         self.note("municipality", 0.3)
-        weights: dict[str, float] = {S.CLOSED: 73, S.REASSESSMENT: 25 if not self.reassessed else 6,
-                   S.HANDED_TO_POLICE: 2}
+        weights: dict[str, float] = {
+            S.CLOSED: 73,
+            S.REASSESSMENT: 25 if not self.reassessed else 6,
+            S.HANDED_TO_POLICE: 2,
+        }
         nxt = self.choose(weights)
         if nxt is None:
             return
@@ -305,8 +338,9 @@ def plan_assessment(rng: random.Random) -> dict[str, Any]:
     """The dialogue-based assessment: a few of the nine dimensions in words, and the
     one to three the follow-up should focus on. No scores."""
     dims = rng.sample(c.Dimension.values, rng.randint(3, 7))
-    words = {d: (rng.choice(DIMENSION_TEXTS[d][0]), rng.choice(DIMENSION_TEXTS[d][1]))
-             for d in dims}
+    words = {
+        d: (rng.choice(DIMENSION_TEXTS[d][0]), rng.choice(DIMENSION_TEXTS[d][1])) for d in dims
+    }
     focus = [d for d in c.Dimension.values if d in dims[: rng.randint(1, 3)]]
     return {
         "dimensions": {d: {"concerns": words[d][0], "resources": words[d][1]} for d in dims},
@@ -332,14 +366,23 @@ def plan_action(rng: random.Random, plan: CasePlan, start: date) -> dict[str, An
     """A follow-up action as first agreed; `settle_actions` decides how it went."""
     age = plan.case_fields.get("age_at_receipt")
     weights = {
-        "conversation": 20, "mentor": 15, "parent_coach": 9, "outreach": 8, "education": 8,
-        "employment": 5, "psychologist": 7, "psychiatry_referral": 4, "advice_12b": 6,
-        "notification": 6, "child_act_measure": 4, "exit_pet": 2, "police_handling": 4,
+        "conversation": 20,
+        "mentor": 15,
+        "parent_coach": 9,
+        "outreach": 8,
+        "education": 8,
+        "employment": 5,
+        "psychologist": 7,
+        "psychiatry_referral": 4,
+        "advice_12b": 6,
+        "notification": 6,
+        "child_act_measure": 4,
+        "exit_pet": 2,
+        "police_handling": 4,
         "other": 2,
     }
     if age is not None and age >= 18:
-        weights |= {"parent_coach": 2, "notification": 0, "child_act_measure": 0,
-                    "employment": 12}
+        weights |= {"parent_coach": 2, "notification": 0, "child_act_measure": 0, "employment": 12}
     elif age is not None:
         weights |= {"employment": 1}
     kind = pick(rng, weights)
@@ -366,8 +409,11 @@ def settle_actions(rng: random.Random, plan: CasePlan, anchor: date) -> None:
         due: date = action["due_on"]
         end = plan.ended_on or (due if due <= anchor and rng.random() < 0.6 else None)
         if end is None:
-            action["status"] = "planned" if action["starts_on"] > anchor else pick(
-                rng, {"in_progress": 80, "planned": 20})
+            action["status"] = (
+                "planned"
+                if action["starts_on"] > anchor
+                else pick(rng, {"in_progress": 80, "planned": 20})
+            )
             continue
         status = pick(rng, {"completed": 75, "aborted": 12, "declined": 13})
         action["status"] = status

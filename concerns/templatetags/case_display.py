@@ -28,4 +28,3 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return _("Ukendt")
     return _("Ja") if value else _("Nej")
-

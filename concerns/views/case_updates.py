@@ -56,9 +56,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Sagen har nu status »%(status)s«.") % {"status": Status(target).label},
             )
             return redirect(case_url(case))
-    return render_detail(
-        request, case, status=400, error_anchor="status", transition_form=form
-    )
+    return render_detail(request, case, status=400, error_anchor="status", transition_form=form)
 
 
 @require_POST
@@ -84,9 +82,7 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
     case = permissions.get_case_for_user(request.user, pk, perm="annotate_case")
     form = FollowUpActionForm(request.POST)
     if not form.is_valid():
-        return render_detail(
-            request, case, status=400, error_anchor="indsatser", action_form=form
-        )
+        return render_detail(request, case, status=400, error_anchor="indsatser", action_form=form)
     actions.add_follow_up_action(case=case, by=acting_user(request), fields=form.cleaned_data)
     messages.success(request, _("Indsatsen er oprettet."))
     return redirect(case_url(case))
@@ -109,16 +105,12 @@ def add_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(case_url(case))
 
 
-def _notes_fragment(
-    request: HttpRequest, case: Case, form: NoteForm, saved: bool
-) -> HttpResponse:
+def _notes_fragment(request: HttpRequest, case: Case, form: NoteForm, saved: bool) -> HttpResponse:
     bound = {} if saved else {"note_form": form}
     context = detail_context(request, case, **bound)
     context["note_saved"] = saved
     # htmx swaps 400 responses too (see the htmx-config in base.html).
-    return render(
-        request, "concerns/_notes_fragment.html", context, status=200 if saved else 400
-    )
+    return render(request, "concerns/_notes_fragment.html", context, status=200 if saved else 400)
 
 
 @require_POST

@@ -101,9 +101,7 @@ def new_concern(request: HttpRequest) -> HttpResponse:
         return _render_new(request, case_form, person_form)
 
     case_form = CaseForm(request.POST, prefix="case", municipalities=municipalities)
-    person_form = PersonForm(
-        request.POST, prefix="person", optional=case_form.is_group_checked()
-    )
+    person_form = PersonForm(request.POST, prefix="person", optional=case_form.is_group_checked())
     valid = [form.is_valid() for form in (person_form, case_form)]
     if not all(valid):
         return _render_new(request, case_form, person_form, status=400)

@@ -56,7 +56,9 @@ def test_concern_is_shared_with_police_and_counted_in_the_report(
     page.select_option("select[name=case-received_by]", "municipality")
     page.select_option("select[name=case-channel]", "phone")
     page.select_option("select[name=case-sender_type]", "school")
-    page.fill("textarea[name=case-description]", "Eleven viser klassekammerater voldelig propaganda.")
+    page.fill(
+        "textarea[name=case-description]", "Eleven viser klassekammerater voldelig propaganda."
+    )
     page.check("input[name=case-signs][value=spreads_messages]")
     page.select_option("select[name=case-extremism_type]", "right_wing")
     page.get_by_role("button", name="Registrér bekymringen").click()
@@ -121,7 +123,9 @@ def test_concern_is_shared_with_police_and_counted_in_the_report(
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(  # noqa: S603
         [shutil.which("pdftotext") or "pdftotext", str(pdf), "-"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert "1 af 98" in text
     assert "Jonas" not in text and "Nielsen" not in text

@@ -59,5 +59,7 @@ def test_concurrent_creation_is_gap_free_and_unique() -> None:
         t.join()
 
     assert errors == []
-    serials = sorted(Case.objects.filter(municipality=kbh, year=2025).values_list("serial", flat=True))
+    serials = sorted(
+        Case.objects.filter(municipality=kbh, year=2025).values_list("serial", flat=True)
+    )
     assert serials == list(range(1, workers * per_worker + 1))

@@ -14,8 +14,12 @@ from tests.conftest import make_case
 
 def share(case: Case, by: User, district: PoliceDistrict) -> None:
     actions.share_case_with_police(
-        case=case, by=by, district=district, purpose=SharePurpose.PREVENTION,
-        purpose_detail="Drøftelse i infohus", legal_basis=LegalBasis.RPL_115,
+        case=case,
+        by=by,
+        district=district,
+        purpose=SharePurpose.PREVENTION,
+        purpose_detail="Drøftelse i infohus",
+        legal_basis=LegalBasis.RPL_115,
     )
 
 
@@ -35,7 +39,11 @@ def test_coordinator_of_two_municipalities_sees_both(
 
 
 def test_police_see_only_cases_shared_with_their_district(
-    case: Case, other_case: Case, coordinator: User, police: User, other_police: User,
+    case: Case,
+    other_case: Case,
+    coordinator: User,
+    police: User,
+    other_police: User,
     kbh_police: PoliceDistrict,
 ) -> None:
     assert list(permissions.cases_visible_to(police)) == []
@@ -92,7 +100,9 @@ def test_notes_sections_stay_apart(
     actions.add_note(case=case, by=coordinator, visibility="municipality", body="Kun kommunen")
     actions.add_note(case=case, by=police, visibility="police", body="Kun politiet")
     actions.add_note(case=case, by=coordinator, visibility="shared", body="Fælles")
-    seen_by_municipality = permissions.notes_visible_on(case, permissions.case_perms(coordinator, case))
+    seen_by_municipality = permissions.notes_visible_on(
+        case, permissions.case_perms(coordinator, case)
+    )
     seen_by_police = permissions.notes_visible_on(case, permissions.case_perms(police, case))
     assert sorted(n.body for n in seen_by_municipality) == ["Fælles", "Kun kommunen"]
     assert sorted(n.body for n in seen_by_police) == ["Fælles", "Kun politiet"]

@@ -26,8 +26,12 @@ def login(client: Client, user: User | None) -> Client:
 @pytest.fixture
 def shared_case(case: Case, coordinator: User, kbh_police: PoliceDistrict) -> Case:
     actions.share_case_with_police(
-        case=case, by=coordinator, district=kbh_police, purpose=SharePurpose.SCREENING,
-        purpose_detail="Indledende vurdering", legal_basis=LegalBasis.RPL_115,
+        case=case,
+        by=coordinator,
+        district=kbh_police,
+        purpose=SharePurpose.SCREENING,
+        purpose_detail="Indledende vurdering",
+        legal_basis=LegalBasis.RPL_115,
     )
     return case
 
@@ -39,10 +43,17 @@ def write_requests(case: Case) -> dict[str, tuple[str, dict[str, Any]]]:
         "transition": (f"/sager/{case.pk}/status/", {"to": Status.POLICE_SCREENING}),
         "add_action": (
             f"/sager/{case.pk}/indsatser/",
-            {"action_type": "mentor", "responsible_authority": "ssp", "status": "planned",
-             "due_on": "2030-01-01"},
+            {
+                "action_type": "mentor",
+                "responsible_authority": "ssp",
+                "status": "planned",
+                "due_on": "2030-01-01",
+            },
         ),
-        "add_note": (f"/sager/{case.pk}/notater/", {"visibility": "shared", "body": "Samtale holdt"}),
+        "add_note": (
+            f"/sager/{case.pk}/notater/",
+            {"visibility": "shared", "body": "Samtale holdt"},
+        ),
         "revoke_share": (
             f"/sager/{case.pk}/deling/{share.pk if share else 0}/tilbagekald/",
             {"reason": "Ikke længere nødvendigt"},
@@ -67,9 +78,12 @@ def test_coordinator_lists_own_cases_only(
     assert case.number in page
     assert other_case.number not in page
     assert "0101091234" not in page  # never a CPR number in a list
-    assert AuditEntry.objects.filter(
-        user=coordinator, action=AuditAction.LIST, object_id=str(case.pk)
-    ).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            user=coordinator, action=AuditAction.LIST, object_id=str(case.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_case_list_query_count_does_not_grow(
@@ -132,7 +146,9 @@ def test_police_do_not_see_municipality_only_notes(
     actions.add_note(case=shared_case, by=police, visibility="police", body="POLITINOTAT")
     police_page = login(client, police).get(f"/sager/{shared_case.pk}/").content.decode()
     assert "POLITINOTAT" in police_page and "SKOLENOTAT" not in police_page
-    coordinator_page = login(Client(), coordinator).get(f"/sager/{shared_case.pk}/").content.decode()
+    coordinator_page = (
+        login(Client(), coordinator).get(f"/sager/{shared_case.pk}/").content.decode()
+    )
     assert "SKOLENOTAT" in coordinator_page and "POLITINOTAT" not in coordinator_page
 
 
@@ -147,8 +163,13 @@ def test_writes_refuse_get(client: Client, coordinator: User, shared_case: Case,
 
 @pytest.mark.parametrize("view", ["transition", "add_action", "add_note", "revoke_share"])
 def test_write_ladder(
-    client: Client, view: str, shared_case: Case, coordinator: User, other_coordinator: User,
-    other_police: User, police: User,
+    client: Client,
+    view: str,
+    shared_case: Case,
+    coordinator: User,
+    other_coordinator: User,
+    other_police: User,
+    police: User,
 ) -> None:
     url, data = write_requests(shared_case)[view]
     anonymous = Client().post(url, data)
@@ -200,13 +221,19 @@ def test_share_with_police_is_logged_with_purpose_and_basis(
 ) -> None:
     response = login(client, coordinator).post(
         f"/sager/{case.pk}/deling/",
-        {"district": kbh_police.pk, "purpose": SharePurpose.PREVENTION,
-         "purpose_detail": "Drøftes på analysemøde", "legal_basis": LegalBasis.RPL_115},
+        {
+            "district": kbh_police.pk,
+            "purpose": SharePurpose.PREVENTION,
+            "purpose_detail": "Drøftes på analysemøde",
+            "legal_basis": LegalBasis.RPL_115,
+        },
     )
     assert response.status_code == 302
     share = Share.objects.get(case=case)
     assert (share.purpose, share.legal_basis, share.shared_by) == (
-        SharePurpose.PREVENTION, LegalBasis.RPL_115, coordinator
+        SharePurpose.PREVENTION,
+        LegalBasis.RPL_115,
+        coordinator,
     )
     assert AuditEntry.objects.filter(action=AuditAction.SHARE, object_id=str(case.pk)).exists()
 
@@ -216,8 +243,12 @@ def test_share_form_offers_no_criminal_investigation(
 ) -> None:
     response = login(client, coordinator).post(
         f"/sager/{case.pk}/deling/",
-        {"district": kbh_police.pk, "purpose": "investigation", "purpose_detail": "Efterforskning",
-         "legal_basis": LegalBasis.RPL_115},
+        {
+            "district": kbh_police.pk,
+            "purpose": "investigation",
+            "purpose_detail": "Efterforskning",
+            "legal_basis": LegalBasis.RPL_115,
+        },
     )
     assert response.status_code == 400
     assert "Efterforskning" in response.content.decode()  # the typed text is kept
@@ -276,7 +307,9 @@ def test_bad_intake_keeps_everything_typed(client: Client, coordinator: User, kb
     page = response.content.decode()
     assert 'value="Ali Jensen"' in page
     assert 'value="99999"' in page
-    assert "seeks_material\" checked" in page or 'value="seeks_material" checked' in page or (
-        'checked' in page.split('value="seeks_material"')[1][:80]
+    assert (
+        'seeks_material" checked' in page
+        or 'value="seeks_material" checked' in page
+        or ("checked" in page.split('value="seeks_material"')[1][:80])
     )
     assert not Case.objects.exists()

@@ -103,7 +103,9 @@ def test_assessed_needs_a_meeting_and_an_overall_assessment(
     assert len(refused.value.messages) == 2
 
     meeting = Meeting.objects.create(
-        municipality=case.municipality, kind=MeetingKind.ANALYSIS, held_on=date.today(),
+        municipality=case.municipality,
+        kind=MeetingKind.ANALYSIS,
+        held_on=date.today(),
         created_by=coordinator,
     )
     meeting.cases.add(case)
@@ -119,7 +121,9 @@ def test_follow_up_needs_an_action_with_an_authority_and_closed_a_reason(
 ) -> None:
     case = _to_ready_for_meeting(case, coordinator, police)
     meeting = Meeting.objects.create(
-        municipality=case.municipality, kind=MeetingKind.ANALYSIS, held_on=date.today(),
+        municipality=case.municipality,
+        kind=MeetingKind.ANALYSIS,
+        held_on=date.today(),
         created_by=coordinator,
     )
     meeting.cases.add(case)
@@ -130,7 +134,8 @@ def test_follow_up_needs_an_action_with_an_authority_and_closed_a_reason(
     with pytest.raises(TransitionError):
         move(case, S.FOLLOW_UP, coordinator)
     actions.add_follow_up_action(
-        case=case, by=coordinator,
+        case=case,
+        by=coordinator,
         fields={"action_type": ActionType.MENTOR, "responsible_authority": Authority.SSP},
     )
     case = move(case, S.FOLLOW_UP, coordinator)

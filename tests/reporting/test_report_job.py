@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from accounts.models import Role, User
+from accounts.models import Role
 from audit.models import AuditAction, AuditEntry
 from concerns.choices import ExtremismType
 from concerns.models import Municipality
@@ -34,7 +34,9 @@ def pdf_text(content: bytes, tmp_path) -> str:
     path.write_bytes(content)
     out = subprocess.run(  # noqa: S603
         [shutil.which("pdftotext") or "pdftotext", "-layout", str(path), "-"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout
 
@@ -97,7 +99,9 @@ def test_duplicate_delivery_renders_one_pdf(celery_worker_process: str) -> None:
 def test_retry_is_refused_for_a_job_that_did_not_fail(client: Client) -> None:
     analyst = make_user("analytiker", Role.ANALYST)
     job = ReportJob.objects.create(
-        period_start=date(2024, 1, 1), period_end=date(2024, 12, 31), requested_by=analyst,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        requested_by=analyst,
         status=JobStatus.DONE,
     )
     client.force_login(analyst)
@@ -107,8 +111,11 @@ def test_retry_is_refused_for_a_job_that_did_not_fail(client: Client) -> None:
 def test_failed_job_can_be_retried(celery_worker_process: str, client: Client) -> None:
     analyst = make_user("analytiker", Role.ANALYST)
     job = ReportJob.objects.create(
-        period_start=date(2024, 1, 1), period_end=date(2024, 12, 31), requested_by=analyst,
-        status=JobStatus.FAILED, error="Rapporten kunne ikke dannes.",
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        requested_by=analyst,
+        status=JobStatus.FAILED,
+        error="Rapporten kunne ikke dannes.",
     )
     client.force_login(analyst)
     page = client.get(f"/rapporter/{job.pk}/").content.decode()
@@ -124,7 +131,9 @@ def test_other_roles_get_404(client: Client) -> None:
     coordinator = make_user("koordinator.kbh", Role.COORDINATOR, kbh)
     analyst = make_user("analytiker", Role.ANALYST)
     job = ReportJob.objects.create(
-        period_start=date(2024, 1, 1), period_end=date(2024, 12, 31), requested_by=analyst,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        requested_by=analyst,
     )
     client.force_login(coordinator)
     for url in ("/rapporter/", f"/rapporter/{job.pk}/", f"/rapporter/{job.pk}/pdf/"):

@@ -63,15 +63,15 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=1000, help="number of cases")
         parser.add_argument("--seed", type=int, default=1, help="random seed")
         parser.add_argument(
-            "--anchor", type=date.fromisoformat, default=None,
+            "--anchor",
+            type=date.fromisoformat,
+            default=None,
             help="last day the data covers, YYYY-MM-DD (default: yesterday)",
         )
         parser.add_argument(
             "--force", action="store_true", help="add cases even if some exist already"
         )
-        parser.add_argument(
-            "--show-logins", action="store_true", help="only print the demo logins"
-        )
+        parser.add_argument("--show-logins", action="store_true", help="only print the demo logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["show_logins"]:
@@ -118,11 +118,17 @@ class Command(BaseCommand):
         )
         names = dict(Municipality.objects.values_list("code", "name"))
         districts = dict(PoliceDistrict.objects.values_list("code", "name"))
+        existing = set(
+            User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list(
+                "username", flat=True
+            )
+        )
         for spec in DEMO_USERS:
             where = ", ".join(names.get(code, code) for code in spec.municipalities)
             where = where or districts.get(spec.district or "", "")
             label = f"{Role(spec.role).label}{f' – {where}' if where else ''}"
-            self.stdout.write(f"  {spec.username:<22} {label}")
+            missing = "" if spec.username in existing else "  (not in this database yet)"
+            self.stdout.write(f"  {spec.username:<22} {label}{missing}")
 
 
 def danish_slug(name: str) -> str:
@@ -177,28 +183,58 @@ class Seeder:
         for spec in DEMO_USERS:
             munis = [self.municipalities[code] for code in spec.municipalities]
             district = PoliceDistrict.objects.get(code=spec.district) if spec.district else None
-            self.user(spec.username, spec.role, (spec.first_name, spec.last_name), password,
-                      munis, district, is_admin=spec.is_admin)
+            self.user(
+                spec.username,
+                spec.role,
+                (spec.first_name, spec.last_name),
+                password,
+                munis,
+                district,
+                is_admin=spec.is_admin,
+            )
         names = random.Random("infohus-staff")  # noqa: S311 - demo data, not security
         for code, muni in sorted(self.municipalities.items()):
             if code not in self.coordinators:
-                self.user(f"tovholder.{danish_slug(muni.name)}", Role.COORDINATOR,
-                          staff_name(names), make_password(None), [muni], None)
+                self.user(
+                    f"tovholder.{danish_slug(muni.name)}",
+                    Role.COORDINATOR,
+                    staff_name(names),
+                    make_password(None),
+                    [muni],
+                    None,
+                )
         for district in PoliceDistrict.objects.order_by("code"):
             if district.code not in self.police:
-                self.user(f"politi.{DISTRICT_SLUGS[district.code]}", Role.POLICE,
-                          staff_name(names), make_password(None), [], district)
+                self.user(
+                    f"politi.{DISTRICT_SLUGS[district.code]}",
+                    Role.POLICE,
+                    staff_name(names),
+                    make_password(None),
+                    [],
+                    district,
+                )
 
-    def user(self, username: str, role: str, name: tuple[str, str], password: str,
-             municipalities: list[Municipality], district: PoliceDistrict | None,
-             is_admin: bool = False) -> User:
+    def user(
+        self,
+        username: str,
+        role: str,
+        name: tuple[str, str],
+        password: str,
+        municipalities: list[Municipality],
+        district: PoliceDistrict | None,
+        is_admin: bool = False,
+    ) -> User:
         """Get or create one user; memberships are only set on a new user."""
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
-                "role": role, "first_name": name[0], "last_name": name[1],
-                "password": password, "email": f"{username}@infohus.example",
-                "is_staff": is_admin, "is_superuser": is_admin,
+                "role": role,
+                "first_name": name[0],
+                "last_name": name[1],
+                "password": password,
+                "email": f"{username}@infohus.example",
+                "is_staff": is_admin,
+                "is_superuser": is_admin,
             },
         )
         if created:
@@ -239,7 +275,8 @@ class Seeder:
             person=self.persons.get(plan.person_key) if plan.person_key is not None else None,
             person_fields=self.person_fields(plan),
             previous_case=self.cases.get(plan.previous_index)
-            if plan.previous_index is not None else None,
+            if plan.previous_index is not None
+            else None,
         )
         self.cases[index] = case
         if case.person is not None and plan.person_key is not None:
@@ -264,21 +301,26 @@ class Seeder:
 
     def do_share(self, case: Case, step: Step, user: User) -> None:
         share = actions.share_case_with_police(
-            case=case, by=user, district=case.municipality.police_district,
-            purpose=step.data["purpose"], purpose_detail=step.data["purpose_detail"],
+            case=case,
+            by=user,
+            district=case.municipality.police_district,
+            purpose=step.data["purpose"],
+            purpose_detail=step.data["purpose_detail"],
             legal_basis=LegalBasis.RPL_115,
         )
         self.shares[case.pk] = share
         self.later("share_at", share.pk, step.at)
 
     def do_revoke(self, case: Case, step: Step, user: User) -> None:
-        share = actions.revoke_share(share=self.shares[case.pk], by=user,
-                                     reason=step.data["reason"])
+        share = actions.revoke_share(
+            share=self.shares[case.pk], by=user, reason=step.data["reason"]
+        )
         self.later("revoke_at", share.pk, step.at)
 
     def do_screen(self, case: Case, step: Step, user: User) -> None:
-        actions.record_screening(case=case, by=user, result=step.data["result"],
-                                 screened_on=step.at.date())
+        actions.record_screening(
+            case=case, by=user, result=step.data["result"], screened_on=step.at.date()
+        )
 
     def do_transition(self, case: Case, step: Step, user: User) -> None:
         data = TransitionInput(
@@ -290,13 +332,17 @@ class Seeder:
             self.later("closed_on", case.pk, step.at.date())
 
     def do_note(self, case: Case, step: Step, user: User) -> None:
-        note = actions.add_note(case=case, by=user, visibility=step.data["visibility"],
-                                body=step.data["body"])
+        note = actions.add_note(
+            case=case, by=user, visibility=step.data["visibility"], body=step.data["body"]
+        )
         self.later("note_at", note.pk, step.at)
 
     def do_action(self, case: Case, step: Step, user: User) -> None:
-        fields = {**step.data["action"], "created_at": step.at,
-                  "meeting": self.last_meeting.get(case.pk)}
+        fields = {
+            **step.data["action"],
+            "created_at": step.at,
+            "meeting": self.last_meeting.get(case.pk),
+        }
         actions.add_follow_up_action(case=case, by=user, fields=fields)
 
     def do_meeting(self, case: Case, step: Step, user: User) -> None:
@@ -306,31 +352,44 @@ class Seeder:
         meeting = self.meeting_on(case.municipality, held_on, data["meeting_kind"], user)
         meeting.cases.add(case)
         Assessment.objects.create(
-            meeting=meeting, case=case, dimensions=data["dimensions"],
-            main_problems=data["main_problems"], main_resources=data["main_resources"],
+            meeting=meeting,
+            case=case,
+            dimensions=data["dimensions"],
+            main_problems=data["main_problems"],
+            main_resources=data["main_resources"],
             focus_dimensions=data["focus"],
         )
         Case.objects.filter(pk=case.pk).update(
-            assessment_outcome=data["outcome"], assessed_on=held_on,
+            assessment_outcome=data["outcome"],
+            assessed_on=held_on,
             overall_assessment=OVERALL_ASSESSMENTS[data["outcome"]],
             focus_dimensions=data["focus"],
         )
-        CaseEvent.objects.create(case=case, kind=EventKind.MEETING, actor=user, at=step.at,
-                                 detail=str(meeting))
-        record(user=user, action=AuditAction.UPDATE, obj=case, person_id=case.person_id,
-               purpose="drøftet på analysemøde")
+        CaseEvent.objects.create(
+            case=case, kind=EventKind.MEETING, actor=user, at=step.at, detail=str(meeting)
+        )
+        record(
+            user=user,
+            action=AuditAction.UPDATE,
+            obj=case,
+            person_id=case.person_id,
+            purpose="drøftet på analysemøde",
+        )
         self.last_meeting[case.pk] = meeting
 
     def meeting_on(self, muni: Municipality, held_on: date, kind: str, user: User) -> Meeting:
         """One meeting per municipality, day and kind, shared by the cases discussed."""
         key = (muni.pk, held_on, kind)
         if key not in self.meetings:
-            meeting = Meeting.objects.create(municipality=muni, kind=kind, held_on=held_on,
-                                             created_by=user)
+            meeting = Meeting.objects.create(
+                municipality=muni, kind=kind, held_on=held_on, created_by=user
+            )
             authorities = self.profiles[muni.code].participating_authorities
             MeetingParticipant.objects.bulk_create(
-                [MeetingParticipant(meeting=meeting, authority=a, role="Tovholder")
-                 for a in ("municipality", "police")]
+                [
+                    MeetingParticipant(meeting=meeting, authority=a, role="Tovholder")
+                    for a in ("municipality", "police")
+                ]
                 + [MeetingParticipant(meeting=meeting, authority=a) for a in authorities]
             )
             self.meetings[key] = meeting
