@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
 from audit.log import record
@@ -96,6 +97,25 @@ def render_status_report(
         return pdf.render(TEMPLATE, report_context(report, timezone.now()))
 
 
+def _enqueue_on_commit(job_id: int) -> None:
+    """Queue the rendering once the job row is committed. When the broker cannot
+    be reached the job is marked failed with a reason, so the analyst can retry
+    it instead of watching a job that never starts."""
+
+    def send() -> None:
+        try:
+            tasks.render_report_job.delay(job_id)
+        except KombuOperationalError:
+            logger.exception("Could not queue report job %s.", job_id)
+            with translation.override("da"):
+                reason = gettext("Rapporten kunne ikke sættes i kø. Prøv igen om lidt.")
+            ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+                status=JobStatus.FAILED, error=reason, finished_at=timezone.now()
+            )
+
+    transaction.on_commit(send)
+
+
 # --- Writes called by views ---------------------------------------------------------
 
 
@@ -106,8 +126,7 @@ def start_report_job(*, by: User, period_start: date, period_end: date) -> Repor
         period_start=period_start, period_end=period_end, requested_by=by
     )
     record(user=by, action=AuditAction.CREATE, obj=job, purpose=AUDIT_PURPOSE)
-    # celery-types has no stub yet for delay_on_commit (Celery 5.4).
-    tasks.render_report_job.delay_on_commit(job.pk)  # type: ignore[attr-defined]
+    _enqueue_on_commit(job.pk)
     return job
 
 
@@ -128,7 +147,7 @@ def retry_report_job(*, job: ReportJob, by: User) -> ReportJob:
     if not reset:
         raise JobNotRetryable(job.pk)
     record(user=by, action=AuditAction.UPDATE, obj=job, purpose=AUDIT_PURPOSE)
-    tasks.render_report_job.delay_on_commit(job.pk)  # type: ignore[attr-defined]
+    _enqueue_on_commit(job.pk)
     job.refresh_from_db()
     return job
 

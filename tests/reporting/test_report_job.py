@@ -139,3 +139,34 @@ def test_other_roles_get_404(client: Client) -> None:
     for url in ("/rapporter/", f"/rapporter/{job.pk}/", f"/rapporter/{job.pk}/pdf/"):
         assert client.get(url).status_code == 404
     assert client.post("/rapporter/ny/", {}).status_code == 404
+
+
+def test_unreachable_queue_marks_the_job_failed_with_a_reason(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kombu.exceptions import OperationalError
+
+    from reporting import tasks
+
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.render_report_job, "delay", broker_down)
+    analyst = make_user("analytiker", Role.ANALYST)
+    client.force_login(analyst)
+    response = client.post(
+        "/rapporter/ny/", {"period_start": "2024-01-01", "period_end": "2024-12-31"}
+    )
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert "kunne ikke sættes i kø" in job.error
+    page = client.get(f"/rapporter/{job.pk}/").content.decode()
+    assert "kunne ikke sættes i kø" in page and "Prøv igen" in page
+
+
+@pytest.mark.parametrize("url", ["/rapporter/", "/rapporter/1/", "/rapporter/1/pdf/"])
+def test_anonymous_is_sent_to_login(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
