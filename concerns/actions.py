@@ -20,9 +20,11 @@ from audit.models import AuditAction
 from concerns import permissions
 from concerns.choices import EventKind, NoteVisibility, Status
 from concerns.models import (
+    Assessment,
     Case,
     CaseEvent,
     FollowUpAction,
+    Meeting,
     Municipality,
     Note,
     Person,
@@ -253,3 +255,49 @@ def revoke_share(*, share: Share, by: User, reason: str) -> Share:
         purpose=reason,
     )
     return share
+
+
+@transaction.atomic
+def record_assessment(
+    *,
+    meeting: Meeting,
+    case: Case,
+    by: User,
+    outcome: str,
+    overall_assessment: str = "",
+    dimensions: dict[str, dict[str, str]] | None = None,
+    main_problems: str = "",
+    main_resources: str = "",
+    focus_dimensions: list[str] | None = None,
+) -> Assessment:
+    """Record that a meeting discussed a case, its assessment over CDE's nine
+    dimensions and the overall assessment the ASSESSED transition needs."""
+    meeting.cases.add(case)
+    focus = list(focus_dimensions or [])
+    assessment, _ = Assessment.objects.update_or_create(
+        meeting=meeting,
+        case=case,
+        defaults={
+            "dimensions": dimensions or {},
+            "main_problems": main_problems,
+            "main_resources": main_resources,
+            "focus_dimensions": focus,
+        },
+    )
+    Case.objects.filter(pk=case.pk).update(
+        assessment_outcome=outcome,
+        assessed_on=meeting.held_on,
+        overall_assessment=overall_assessment,
+        focus_dimensions=focus,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    _event(case, EventKind.MEETING, by, detail=str(meeting))
+    record(
+        user=by,
+        action=AuditAction.UPDATE,
+        obj=case,
+        person_id=case.person_id,
+        purpose="drøftet på analysemøde",
+    )
+    return assessment

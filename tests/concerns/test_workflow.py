@@ -87,6 +87,22 @@ def test_cancel_needs_a_reason(case: Case, coordinator: User) -> None:
     assert case.cancel_reason == "Oprettet to gange"
 
 
+def assess_at_meeting(case: Case, by: User) -> None:
+    meeting = Meeting.objects.create(
+        municipality=case.municipality,
+        kind=MeetingKind.ANALYSIS,
+        held_on=date.today(),
+        created_by=by,
+    )
+    actions.record_assessment(
+        meeting=meeting,
+        case=case,
+        by=by,
+        outcome=AssessmentOutcome.PREVENTIVE,
+        overall_assessment="Begrundet bekymring; mentorforløb anbefales.",
+    )
+
+
 def _to_ready_for_meeting(case: Case, coordinator: User, police: User) -> Case:
     case = move(case, S.POLICE_SCREENING, coordinator)
     screen(case, police)
@@ -102,16 +118,7 @@ def test_assessed_needs_a_meeting_and_an_overall_assessment(
         move(case, S.ASSESSED, coordinator)
     assert len(refused.value.messages) == 2
 
-    meeting = Meeting.objects.create(
-        municipality=case.municipality,
-        kind=MeetingKind.ANALYSIS,
-        held_on=date.today(),
-        created_by=coordinator,
-    )
-    meeting.cases.add(case)
-    Case.objects.filter(pk=case.pk).update(
-        assessment_outcome=AssessmentOutcome.PREVENTIVE, assessed_on=date.today()
-    )
+    assess_at_meeting(case, coordinator)
     case = move(case, S.ASSESSED, coordinator)
     assert case.status == S.ASSESSED
 
@@ -120,16 +127,7 @@ def test_follow_up_needs_an_action_with_an_authority_and_closed_a_reason(
     case: Case, coordinator: User, police: User
 ) -> None:
     case = _to_ready_for_meeting(case, coordinator, police)
-    meeting = Meeting.objects.create(
-        municipality=case.municipality,
-        kind=MeetingKind.ANALYSIS,
-        held_on=date.today(),
-        created_by=coordinator,
-    )
-    meeting.cases.add(case)
-    Case.objects.filter(pk=case.pk).update(
-        assessment_outcome=AssessmentOutcome.PREVENTIVE, assessed_on=date.today()
-    )
+    assess_at_meeting(case, coordinator)
     case = move(case, S.ASSESSED, coordinator)
     with pytest.raises(TransitionError):
         move(case, S.FOLLOW_UP, coordinator)

@@ -31,16 +31,14 @@ from django.utils.text import slugify
 
 from accounts.admin import set_memberships
 from accounts.models import Role, User
-from audit.log import record
-from audit.models import AuditAction, AuditEntry
+from audit.models import AuditEntry
 from concerns import actions
-from concerns.choices import ActionStatus, EventKind, LegalBasis, NoteVisibility, Status
+from concerns.choices import ActionStatus, LegalBasis, NoteVisibility, Status
 from concerns.demo import DEMO_PASSWORD, DEMO_USERS, DISTRICT_SLUGS, demo_municipality_codes
 from concerns.demo.plan import plan_cases, plan_profile
 from concerns.demo.texts import FEMALE_NAMES, LAST_NAMES, MALE_NAMES, OVERALL_ASSESSMENTS
 from concerns.demo.walk import CasePlan, ProfilePlan, Step
 from concerns.models import (
-    Assessment,
     Case,
     CaseEvent,
     FollowUpAction,
@@ -350,30 +348,16 @@ class Seeder:
         assessment and overall assessment that the ASSESSED transition requires."""
         data, held_on = step.data, step.at.date()
         meeting = self.meeting_on(case.municipality, held_on, data["meeting_kind"], user)
-        meeting.cases.add(case)
-        Assessment.objects.create(
+        actions.record_assessment(
             meeting=meeting,
             case=case,
+            by=user,
+            outcome=data["outcome"],
+            overall_assessment=OVERALL_ASSESSMENTS[data["outcome"]],
             dimensions=data["dimensions"],
             main_problems=data["main_problems"],
             main_resources=data["main_resources"],
             focus_dimensions=data["focus"],
-        )
-        Case.objects.filter(pk=case.pk).update(
-            assessment_outcome=data["outcome"],
-            assessed_on=held_on,
-            overall_assessment=OVERALL_ASSESSMENTS[data["outcome"]],
-            focus_dimensions=data["focus"],
-        )
-        CaseEvent.objects.create(
-            case=case, kind=EventKind.MEETING, actor=user, at=step.at, detail=str(meeting)
-        )
-        record(
-            user=user,
-            action=AuditAction.UPDATE,
-            obj=case,
-            person_id=case.person_id,
-            purpose="drøftet på analysemøde",
         )
         self.last_meeting[case.pk] = meeting
 
