@@ -313,3 +313,27 @@ def test_bad_intake_keeps_everything_typed(client: Client, coordinator: User, kb
         or ("checked" in page.split('value="seeks_material"')[1][:80])
     )
     assert not Case.objects.exists()
+
+
+def test_case_detail_query_count_does_not_grow(
+    client: Client,
+    coordinator: User,
+    police: User,
+    shared_case: Case,
+    django_assert_max_num_queries: Any,
+) -> None:
+    login(client, coordinator)
+    client.get(f"/sager/{shared_case.pk}/")  # fills the content-type cache
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(f"/sager/{shared_case.pk}/").status_code == 200
+    for n in range(6):
+        actions.add_note(case=shared_case, by=coordinator, visibility="shared", body=f"Notat {n}")
+        actions.add_note(case=shared_case, by=police, visibility="police", body=f"Politi {n}")
+        actions.add_follow_up_action(
+            case=shared_case,
+            by=coordinator,
+            fields={"action_type": "mentor", "responsible_authority": "ssp"},
+        )
+    with django_assert_max_num_queries(40) as many:
+        assert client.get(f"/sager/{shared_case.pk}/").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
