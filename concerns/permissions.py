@@ -28,6 +28,7 @@ from audit.models import AuditAction
 from concerns.choices import NoteVisibility
 from concerns.models import (
     Case,
+    CaseEvent,
     CaseGroupObjectPermission,
     CaseQuerySet,
     Municipality,
@@ -140,6 +141,12 @@ def note_visibilities(perms: frozenset[str]) -> list[str]:
 
 def notes_visible_on(case: Case, perms: frozenset[str]) -> QuerySet[Note]:
     return case.notes.filter(visibility__in=note_visibilities(perms)).select_related("author")
+
+
+def events_visible_on(case: Case, perms: frozenset[str]) -> QuerySet[CaseEvent]:
+    """Timeline events follow the note sections: a police-only note is not
+    announced to the municipality, nor the other way round."""
+    return case.events.filter(visibility__in=note_visibilities(perms)).select_related("actor")
 
 
 def can_record_concern(user: AnyUser) -> bool:

@@ -186,11 +186,7 @@ def detail_context(request: HttpRequest, case: Case, **bound_forms: Any) -> dict
 
 def timeline(case: Case, perms: frozenset[str]) -> list[CaseEvent]:
     """The case's events the user may see, newest first, with readable details."""
-    events = list(
-        case.events.filter(visibility__in=permissions.note_visibilities(perms)).select_related(
-            "actor"
-        )
-    )
+    events = list(permissions.events_visible_on(case, perms))
     for event in events:
         event.detail_label = _event_detail(event)  # type: ignore[attr-defined]
     return events
