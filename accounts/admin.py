@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.memberships import set_memberships
 from accounts.models import Role, User
 from concerns.models import Municipality, PoliceDistrict
 
@@ -107,16 +108,3 @@ class InfohusUserAdmin(UserAdmin):
             municipalities=list(form.cleaned_data.get("municipalities") or []),
             district=form.cleaned_data.get("police_district"),
         )
-
-
-def set_memberships(
-    user: User, *, municipalities: list[Municipality], district: PoliceDistrict | None
-) -> None:
-    """Replace the user's municipality and police-district groups, keep other groups."""
-    membership_groups = user.groups.filter(municipality__isnull=False) | user.groups.filter(
-        police_district__isnull=False
-    )
-    user.groups.remove(*membership_groups)
-    user.groups.add(*(m.group for m in municipalities))
-    if district is not None:
-        user.groups.add(district.group)

@@ -29,7 +29,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.admin import set_memberships
+from accounts.memberships import set_memberships
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from concerns import actions
