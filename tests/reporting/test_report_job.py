@@ -170,3 +170,15 @@ def test_anonymous_is_sent_to_login(client: Client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_reversed_period_is_refused_and_the_input_kept(client: Client) -> None:
+    client.force_login(make_user("analytiker", Role.ANALYST))
+    response = client.post(
+        "/rapporter/ny/", {"period_start": "31.12.2025", "period_end": "01.01.2024"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="31.12.2025"' in page and 'value="01.01.2024"' in page
+    assert "form-error-message" in page or "alert-error" in page
+    assert not ReportJob.objects.exists()
