@@ -39,8 +39,18 @@ def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     context = browser.new_context(accept_downloads=True, locale="da-DK")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # The Content-Security-Policy allows no inline script or style: any page that
+    # relies on one shows up here as a console error.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     yield page
     context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture(autouse=True)
