@@ -64,7 +64,9 @@ def test_deploy_check_passes_for_a_production_configuration() -> None:
         "SECRET_KEY": "k3Jx9-production-like-secret-key-for-the-deploy-check-only-0123456789",
         "ALLOWED_HOSTS": "infohus.example.dk",
     }
-    env.pop("HTTPS", None)
+    # Set for this process by the browser tests; never part of a deployment.
+    for name in ("HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     result = subprocess.run(  # noqa: S603 - fixed argument list
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -44,9 +44,9 @@ def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     yield page
     context.close()
