@@ -48,7 +48,7 @@ endef
 help:
 	@echo "make run    set up everything, load demo data once, start web + worker + beat"
 	@echo "make test   set up everything, then run the test suite (PYTEST_ARGS=... to narrow)"
-	@echo "make check  ruff, mypy, missing migrations, then the tests"
+	@echo "make check  ruff, mypy, bandit, missing migrations, then the tests"
 
 run: setup demo-data
 	@mkdir -p var
@@ -63,6 +63,8 @@ check: setup test-debs
 	@failed=""; \
 	$(RUN) ruff check . || failed="$$failed ruff"; \
 	$(RUN) mypy . || failed="$$failed mypy"; \
+	$(RUN) bandit -q -r accounts audit concerns reporting infohus -x '*/migrations/*' \
+	  --severity-level medium || failed="$$failed bandit"; \
 	$(MANAGE) makemigrations --check --dry-run || failed="$$failed migrations"; \
 	$(RUN) pytest $(PYTEST_ARGS) || failed="$$failed pytest"; \
 	if [ -n "$$failed" ]; then echo "make check failed:$$failed" >&2; exit 1; fi

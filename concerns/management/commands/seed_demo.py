@@ -28,6 +28,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
+from psycopg import sql
 
 from accounts.memberships import set_memberships
 from accounts.models import Role, User
@@ -421,10 +422,9 @@ def staff_name(rng: random.Random) -> tuple[str, str]:
 
 def bulk_set(table: str, column: str, sql_type: str, pairs: list[tuple[int, Any]]) -> None:
     """One UPDATE that sets `column` row by row from two parallel arrays."""
-    # Table, column and type come from the model definitions above, never from input.
-    query = (
-        f'UPDATE "{table}" AS t SET "{column}" = v.value '  # noqa: S608
-        f"FROM unnest(%s::bigint[], %s::{sql_type}[]) AS v(id, value) WHERE t.id = v.id"
-    )
+    query = sql.SQL(
+        "UPDATE {table} AS t SET {column} = v.value "
+        "FROM unnest(%s::bigint[], %s::{sql_type}[]) AS v(id, value) WHERE t.id = v.id"
+    ).format(table=sql.Identifier(table), column=sql.Identifier(column), sql_type=sql.SQL(sql_type))
     with connection.cursor() as cursor:
         cursor.execute(query, [[pk for pk, _ in pairs], [value for _, value in pairs]])
