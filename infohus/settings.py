@@ -5,6 +5,7 @@ malformed value so a typo in a deployment never silently falls back to a default
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +105,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.no_store_when_signed_in",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a lockout signal into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "infohus.urls"
@@ -138,12 +142,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address never reach the password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Guardian's anonymous user is not used: every page but login requires a real account.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
+# Brute-force protection (django-axes). A lockout applies to one username from one
+# address together: an attacker elsewhere cannot lock a real user out, and an
+# unknown username is locked exactly like a known one, so the answer reveals
+# nothing. It lifts by itself after the cool-off, or earlier with
+# `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else None
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     # Older hashes are upgraded to argon2 at the next login.
