@@ -1,9 +1,41 @@
-"""Keep pages with person data out of browser and proxy caches."""
+"""Session lifetime and caching rules for signed-in users."""
 
 from collections.abc import Callable
+from datetime import datetime
 
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+
+SIGNED_IN_AT = "signed_in_at"
+
+
+def stamp_sign_in(request: HttpRequest) -> None:
+    """Remember when the session was authenticated (called on every login)."""
+    request.session[SIGNED_IN_AT] = timezone.now().isoformat()
+
+
+def end_sessions_past_their_lifetime(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """End a session SESSION_MAX_AGE after sign-in, however active it has been.
+    The idle timeout needs no code: the session's expiry moves with each request."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            stamp = request.session.get(SIGNED_IN_AT)
+            too_old = stamp is None or (
+                timezone.now() - datetime.fromisoformat(stamp) > settings.SESSION_MAX_AGE
+            )
+            if too_old:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+        return get_response(request)
+
+    return middleware
 
 
 def no_store_when_signed_in(
