@@ -52,3 +52,26 @@ def no_store_when_signed_in(
         return response
 
     return middleware
+
+
+# The sign-in steps themselves, logout and static files need no second factor.
+SECOND_FACTOR_EXEMPT = ("/login/", "/logout/", "/static/")
+
+
+def require_second_factor(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A password alone opens nothing: until the session is verified with a code
+    (django-otp's `is_verified`), every page sends the user to the code step."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr, attr-defined]
+            and not request.path.startswith(SECOND_FACTOR_EXEMPT)
+        ):
+            return redirect_to_login(request.get_full_path(), login_url="/login/kode/")
+        return get_response(request)
+
+    return middleware

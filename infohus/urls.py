@@ -3,11 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts import views as accounts_views
 from concerns.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/kode/", accounts_views.verify, name="verify_second_factor"),
+    path("login/kode/opsaet/", accounts_views.enrol, name="enrol_second_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("sager/", include("concerns.urls")),

@@ -21,6 +21,10 @@ from typing import Any
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from concerns import actions
@@ -51,6 +55,33 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         return
     if not Municipality.objects.exists():
         load_reference_data(django_apps)
+
+
+def verified_device(user: User) -> TOTPDevice:
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    return device
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the user's authenticator app would show now."""
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_both_factors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In tests, `client.force_login(user)` means fully signed in: password and
+    code. The sign-in steps themselves are tested through the real forms."""
+    original = Client.force_login
+
+    def force_login(self: Client, user: User, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 def make_user(username: str, role: str, *groups: Any, **extra: Any) -> User:

@@ -26,10 +26,8 @@ pytestmark = pytest.mark.django_db
 def test_each_role_lands_where_its_work_is(
     client: Client, who: str, landing: str, request: pytest.FixtureRequest
 ) -> None:
-    user: User = request.getfixturevalue(who)
-    response = client.post("/login/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    assert client.get(response["Location"])["Location"] == landing
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/")["Location"] == landing
 
 
 def test_wrong_password_keeps_the_username_and_says_so(client: Client, coordinator: User) -> None:
@@ -41,7 +39,7 @@ def test_wrong_password_keeps_the_username_and_says_so(client: Client, coordinat
 
 
 def test_logout_ends_the_session(client: Client, coordinator: User) -> None:
-    client.post("/login/", {"username": coordinator.username, "password": PASSWORD})
+    client.force_login(coordinator)
     assert client.get("/sager/").status_code == 200
     assert client.post("/logout/").status_code == 302
     response = client.get("/sager/")

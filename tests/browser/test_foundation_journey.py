@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import Role, User
 from concerns.models import Case, Municipality, PoliceDistrict
-from tests.conftest import PASSWORD, make_case, make_user
+from tests.conftest import PASSWORD, current_code, make_case, make_user, verified_device
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,11 +23,16 @@ pytestmark = [
 
 
 def log_in(page: Any, base: str, username: str) -> None:
+    """Password, then the code the user's enrolled authenticator app shows."""
+    device = verified_device(User.objects.get(username=username))
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/login/kode/\?"))
+    page.fill("input[name=token]", current_code(device))
+    page.get_by_role("button", name="Fortsæt").click()
+    page.wait_for_url(re.compile(r"/(sager|rapporter)/$"))
 
 
 def log_out(page: Any) -> None:
