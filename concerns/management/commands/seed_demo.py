@@ -113,7 +113,8 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         self.stdout.write(
             "\nDEMO LOGINS – demonstration data only, never for real cases.\n"
-            f"Password for every demo login: {DEMO_PASSWORD}"
+            f"Password for every demo login: {DEMO_PASSWORD}\n"
+            "At the first sign-in each login sets up an authenticator app (TOTP) from a QR code."
         )
         names = dict(Municipality.objects.values_list("code", "name"))
         districts = dict(PoliceDistrict.objects.values_list("code", "name"))
