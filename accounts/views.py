@@ -17,6 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from accounts.forms import TokenForm
+from audit.log import record
+from audit.models import AuditAction
 
 RECOVERY_CODES = 10
 
@@ -30,6 +32,13 @@ def _next_url(request: HttpRequest) -> str:
 
 def _complete(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
     otp_login(request, device)
+    record(
+        user=request.user,
+        action=AuditAction.LOGIN,
+        object_type="accounts.user",
+        object_id=str(request.user.pk),
+        purpose="totrinsbekræftelse",
+    )
     # django-otp keeps the session key; a new one after the second factor means a
     # key seen before it is worth nothing after it.
     request.session.cycle_key()

@@ -16,10 +16,17 @@ class AuditAction(models.TextChoices):
     REVOKE = "revoke", _("Deling tilbagekaldt")
     DOWNLOAD = "download", _("Hentet")
     DENIED = "denied", _("Adgang nægtet")
+    LOGIN = "login", _("Logget ind")
+    LOGIN_FAILED = "login_failed", _("Mislykket login")
+    LOGOUT = "logout", _("Logget ud")
 
 
 class AuditEntry(models.Model):
-    """One access to, or change of, protected data. Rows are only ever inserted."""
+    """One access to, or change of, protected data, or one sign-in event.
+
+    Rows are only ever inserted: database triggers refuse UPDATE and DELETE and
+    chain each row to the one before it by hash, so an edit made around the
+    application is detectable."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -31,6 +38,10 @@ class AuditEntry(models.Model):
     # Kept apart so every look-up on one person can be extracted for them.
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     purpose = models.CharField(max_length=200, blank=True)
+    # Set by a database trigger (migration 0002): the entry's place in the chain and
+    # sha256(previous chain_hash || this row). `manage.py verify_audit` checks it.
+    chain_seq = models.BigIntegerField(null=True, editable=False, unique=True)
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

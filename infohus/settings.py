@@ -285,6 +285,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}},
+    # WeasyPrint reports layout steps and django-axes its start-up at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
 }

@@ -12,7 +12,8 @@ year, so the earlier calendar years are complete.
 Cases are created and moved through `concerns.actions`, so numbers, access grants,
 timeline events and audit entries are what the application itself writes; then the
 timestamps those actions set to "now" are moved back to the planned moments in a
-few bulk updates.
+few bulk updates. The audit trail is left as written: it is append-only, and it
+truthfully records when the demo data was made.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from psycopg import sql
 
 from accounts.memberships import set_memberships
 from accounts.models import Role, User
-from audit.models import AuditEntry
 from concerns import actions
 from concerns.choices import ActionStatus, LegalBasis, NoteVisibility, Status
 from concerns.demo import DEMO_PASSWORD, DEMO_USERS, DISTRICT_SLUGS, demo_municipality_codes
@@ -161,7 +161,7 @@ class Seeder:
         self.fix: dict[str, list[tuple[int, Any]]] = {}
 
     def run(self, count: int) -> None:
-        floors = (latest_id(CaseEvent), latest_id(AuditEntry))
+        event_floor = latest_id(CaseEvent)
         self.ensure_users()
         self.write_profiles()
         rng = random.Random(self.seed)  # noqa: S311 - demo data, not security
@@ -171,7 +171,7 @@ class Seeder:
             self.create_case(index, plan)
             if (index + 1) % 250 == 0:
                 self.out.write(f"  {index + 1} cases ({time.perf_counter() - started:.0f} s)")
-        self.pair_moments(*floors)
+        self.pair_moments(event_floor)
         self.apply_timestamps()
 
     # --- users ---------------------------------------------------------------------
@@ -386,25 +386,19 @@ class Seeder:
     def later(self, what: str, pk: int, value: Any) -> None:
         self.fix.setdefault(what, []).append((pk, value))
 
-    def pair_moments(self, event_floor: int, audit_floor: int) -> None:
-        """Pair the timeline events and audit entries this run wrote, in creation order,
-        with the planned moments."""
+    def pair_moments(self, event_floor: int) -> None:
+        """Pair the timeline events this run wrote, in creation order, with the
+        planned moments."""
         queues = {pk: iter(moments) for pk, moments in self.moments.items()}
         events = CaseEvent.objects.filter(id__gt=event_floor, case_id__in=queues)
         for pk, case_id in events.order_by("id").values_list("id", "case_id"):
             moment = next(queues[case_id], None)
             if moment is not None:
                 self.later("event_at", pk, moment)
-        audits = AuditEntry.objects.filter(id__gt=audit_floor).order_by("id")
-        audit_ids = list(audits.values_list("id", flat=True))
-        in_order = [moment for moments in self.moments.values() for moment in moments]
-        if len(audit_ids) == len(in_order):  # else another session wrote entries meanwhile
-            self.fix["audit_at"] = list(zip(audit_ids, in_order, strict=True))
 
     def apply_timestamps(self) -> None:
         targets: dict[str, tuple[type[models.Model], str, str]] = {
             "event_at": (CaseEvent, "at", "timestamptz"),
-            "audit_at": (AuditEntry, "at", "timestamptz"),
             "note_at": (Note, "created_at", "timestamptz"),
             "share_at": (Share, "shared_at", "timestamptz"),
             "revoke_at": (Share, "revoked_at", "timestamptz"),
