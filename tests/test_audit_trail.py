@@ -75,3 +75,22 @@ def test_sign_in_events_are_recorded(client: Client, coordinator: User) -> None:
         (AuditAction.LOGOUT, coordinator.pk),
     ]
     assert not AuditEntry.objects.filter(purpose__icontains="forkert").exists()
+
+
+def test_every_look_up_on_a_person_can_be_extracted(
+    case: Case,
+    other_case: Case,
+    coordinator: User,
+    client: Client,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    client.force_login(coordinator)
+    client.get("/sager/")
+    client.get(f"/sager/{case.pk}/")
+    call_command("person_lookups", str(case.person_id))
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert rows[0] == "tidspunkt,bruger,handling,objekt,formål"
+    body = "\n".join(rows[1:])
+    assert "Oprettet" in body and "Vist i liste" in body and "Læst" in body
+    assert "sagsvisning" in body and "sagsliste" in body
+    assert f"concerns.case:{other_case.pk}" not in body
