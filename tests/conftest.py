@@ -8,6 +8,7 @@ ministry analyst, `administrator` the system owner.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -84,8 +86,15 @@ def force_login_passes_both_factors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed once with the real (argon2) hasher: hashing per user would
+    spend most of the suite's time in deliberately slow key derivation."""
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, role: str, *groups: Any, **extra: Any) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
+    user = User.objects.create(username=username, password=password_hash(), role=role, **extra)
     user.groups.add(*(g.group for g in groups))
     return user
 

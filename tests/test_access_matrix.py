@@ -1,0 +1,160 @@
+"""The access matrix: every URL pattern of the project, for every role, against a
+declared answer. A URL pattern without a row here fails the suite, so a new page
+cannot be added without deciding who may reach it.
+
+Roles: anonymous; `outsider`, a coordinator of another municipality; `police_unshared`,
+a police liaison of another district; `analyst`, a ministry analyst; `owner`, the
+case's coordinator; `police_shared`, the liaison of the district the case is shared
+with. Writes are posted empty: 400 means access was granted and the form refused the
+(empty) input, nothing was written.
+"""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role, User
+from concerns import actions
+from concerns.choices import LegalBasis, SharePurpose
+from concerns.models import Case, PoliceDistrict
+from reporting.models import JobStatus, ReportJob
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "outsider", "police_unshared", "analyst", "owner", "police_shared")
+LOGIN = "login"  # a redirect to the sign-in page
+ADMIN_LOGIN = "admin-login"  # a redirect to the admin's sign-in page
+
+
+def row(*answers: int | str) -> dict[str, int | str]:
+    return dict(zip(ROLES, answers, strict=True))
+
+
+# URL name -> (method, answer per role). Keep in the order of the URL files.
+MATRIX: dict[str, tuple[str, dict[str, int | str]]] = {
+    "home": ("get", row(LOGIN, 302, 302, 302, 302, 302)),
+    "login": ("get", row(200, 200, 200, 200, 200, 200)),
+    "verify_second_factor": ("get", row(LOGIN, 200, 200, 200, 200, 200)),
+    "enrol_second_factor": ("get", row(LOGIN, 302, 302, 302, 302, 302)),
+    "logout": ("post", row(302, 302, 302, 302, 302, 302)),
+    "set_language": ("post", row(LOGIN, 302, 302, 302, 302, 302)),
+    "concerns:list": ("get", row(LOGIN, 200, 200, 404, 200, 200)),
+    "concerns:new": ("get", row(LOGIN, 200, 404, 404, 200, 404)),
+    "concerns:detail": ("get", row(LOGIN, 404, 404, 404, 200, 200)),
+    "concerns:transition": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
+    "concerns:screening": ("post", row(LOGIN, 404, 404, 404, 403, 400)),
+    "concerns:add_action": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
+    "concerns:add_note": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
+    "concerns:share": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
+    "concerns:revoke_share": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
+    "reporting:list": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
+    "reporting:start": ("post", row(LOGIN, 404, 404, 400, 404, 404)),
+    "reporting:detail": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
+    "reporting:download": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
+    "reporting:retry": ("post", row(LOGIN, 404, 404, 400, 404, 404)),
+    # The admin is for administrators only; its index stands for all its pages,
+    # which share one permission check (`admin.site.has_permission`).
+    "admin:index": (
+        "get",
+        row(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN),
+    ),
+}
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> set[str]:
+    """Every named URL pattern of the project, with its namespace."""
+    names: set[str] = set()
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(namespace + entry.name)
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}<unnamed {entry.pattern}>")
+    return names
+
+
+def test_every_url_pattern_has_a_row() -> None:
+    project_urls = {name for name in url_names() if not name.startswith("admin:")}
+    assert project_urls - set(MATRIX) == set(), "add these URLs to the access matrix"
+    assert set(MATRIX) - project_urls - {"admin:index"} == set(), "rows for URLs that are gone"
+
+
+@pytest.fixture
+def world(
+    case: Case,
+    coordinator: User,
+    other_coordinator: User,
+    police: User,
+    kbh_police: PoliceDistrict,
+    analyst: User,
+) -> dict[str, Any]:
+    actions.share_case_with_police(
+        case=case,
+        by=coordinator,
+        district=kbh_police,
+        purpose=SharePurpose.SCREENING,
+        purpose_detail="Indledende vurdering",
+        legal_basis=LegalBasis.RPL_115,
+    )
+    job = ReportJob.objects.create(
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        requested_by=analyst,
+        status=JobStatus.DONE,
+        pdf=b"%PDF-1.7 matrix",
+        progress=100,
+    )
+    users = {
+        "outsider": other_coordinator,
+        "police_unshared": make_user(
+            "politi.sydjylland", Role.POLICE, PoliceDistrict.objects.get(code="1464")
+        ),
+        "analyst": analyst,
+        "owner": coordinator,
+        "police_shared": police,
+    }
+    kwargs = {
+        "pk": case.pk,
+        "share_pk": case.shares.get().pk,
+    }
+    return {"users": users, "case": case, "job": job, "kwargs": kwargs}
+
+
+def url_for(name: str, world: dict[str, Any]) -> str:
+    if name.startswith("reporting:") and name not in ("reporting:list", "reporting:start"):
+        return reverse(name, kwargs={"pk": world["job"].pk})
+    if name in ("concerns:revoke_share",):
+        return reverse(name, kwargs=world["kwargs"])
+    if name.startswith("concerns:") and name not in ("concerns:list", "concerns:new"):
+        return reverse(name, kwargs={"pk": world["case"].pk})
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(name: str, role: str, world: dict[str, Any]) -> None:
+    method, answers = MATRIX[name]
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    url = url_for(name, world)
+    response = getattr(client, method)(url, {})
+    expected = answers[role]
+    if expected == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), (
+            response.status_code
+        )
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/"), response["Location"]
+    else:
+        assert response.status_code == expected
+    if response.status_code in (403, 404) or expected in (LOGIN, ADMIN_LOGIN):
+        body = response.content.decode(errors="replace")
+        assert "Mikkel" not in body and "0101091234" not in body
