@@ -43,7 +43,7 @@ else \
 fi
 endef
 
-.PHONY: help run test check setup uv deps debs test-debs database demo-data
+.PHONY: help run test check setup uv deps debs test-debs env-keys database demo-data
 
 help:
 	@echo "make run    set up everything, load demo data once, start web + worker + beat"
@@ -71,7 +71,7 @@ check: setup test-debs
 
 # --- set-up shared by run, test and check ------------------------------------------
 
-setup: uv deps debs .env database
+setup: uv deps debs env-keys database
 
 # pip's --user install, or, where that is refused (virtualenv, Debian's system
 # Python), the same with --break-system-packages, or plain pip as the last resort.
@@ -100,6 +100,15 @@ test-debs:
 	sed "s|^SECRET_KEY=.*|SECRET_KEY=$$secret|" .env.example > .env; \
 	chmod 600 .env; \
 	echo "Created .env from .env.example with a new SECRET_KEY"
+
+# A .env from before CPR encryption gets its key once; an existing key is never replaced
+# (the CPR numbers in the database can only be read with it).
+env-keys: .env
+	@grep -q '^CPR_KEY=..*' .env || { \
+	  key=$$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'); \
+	  sed -i '/^CPR_KEY=/d' .env; echo "CPR_KEY=$$key" >> .env; \
+	  echo "Added a new CPR_KEY to .env"; \
+	}
 
 database:
 	$(RUN) python -m infohus.db

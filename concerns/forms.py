@@ -162,7 +162,6 @@ class PersonForm(DkfdsModelForm):
         model = Person
         fields = [
             "name",
-            "cpr",
             "date_of_birth",
             "gender",
             "municipality",
@@ -458,6 +457,20 @@ class ShareForm(DkfdsForm):
                 _("Sagen er allerede delt med %(district)s."), params={"district": district}
             )
         return district
+
+
+class RevealCprForm(DkfdsForm):
+    """Why the full CPR number is needed; the reason goes to the audit trail."""
+
+    purpose = forms.CharField(
+        label=_("Formål med at se hele CPR-nummeret"),
+        max_length=150,
+        help_text=_("F.eks. opslag i et fagsystem. Formålet logges."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "cpr-%s")
+        super().__init__(*args, **kwargs)
 
 
 class RevokeShareForm(DkfdsForm):

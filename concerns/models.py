@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from concerns import choices as c
+from concerns import cpr as cpr_crypto
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -138,7 +139,10 @@ class Person(models.Model):
     """One human being, who may be the subject of several cases."""
 
     name = models.CharField(_("navn"), max_length=200)
-    cpr = models.CharField(_("CPR-nummer"), max_length=10, blank=True)
+    # The CPR number is stored encrypted (see `concerns.cpr`); `cpr_hash` finds
+    # duplicates without decrypting. Read and write it through `person.cpr`.
+    cpr_encrypted = models.TextField(blank=True, editable=False)
+    cpr_hash = models.CharField(max_length=64, blank=True, editable=False)
     date_of_birth = models.DateField(_("fødselsdato"), null=True, blank=True)
     gender = models.CharField(_("køn"), max_length=10, choices=c.Gender, default=c.Gender.UNKNOWN)
     municipality = models.ForeignKey(
@@ -165,15 +169,25 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("personer")
-        indexes = [models.Index(fields=["cpr"], name="person_cpr_idx")]
+        indexes = [models.Index(fields=["cpr_hash"], name="person_cpr_hash_idx")]
 
     def __str__(self) -> str:
         return self.name
 
     @property
+    def cpr(self) -> str:
+        return cpr_crypto.decrypt(self.cpr_encrypted)
+
+    @cpr.setter
+    def cpr(self, value: str) -> None:
+        self.cpr_encrypted = cpr_crypto.encrypt(value)
+        self.cpr_hash = cpr_crypto.lookup_hash(value)
+
+    @property
     def masked_cpr(self) -> str:
-        """The CPR number as lists may show it: birth date only."""
-        return f"{self.cpr[:6]}-XXXX" if self.cpr else ""
+        """The CPR number with its last four digits hidden."""
+        cpr = self.cpr
+        return f"{cpr[:6]}-XXXX" if cpr else ""
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:

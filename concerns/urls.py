@@ -7,6 +7,7 @@ urlpatterns = [
     path("", cases.case_list, name="list"),
     path("ny/", cases.new_concern, name="new"),
     path("<int:pk>/", cases.case_detail, name="detail"),
+    path("<int:pk>/cpr/", case_updates.reveal_cpr, name="reveal_cpr"),
     path("<int:pk>/status/", case_updates.transition, name="transition"),
     path("<int:pk>/vurdering/", case_updates.screening, name="screening"),
     path("<int:pk>/indsatser/", case_updates.add_action, name="add_action"),

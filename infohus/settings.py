@@ -4,6 +4,8 @@ Each variable is listed in `.env.example`. The typed helpers below fail loudly o
 malformed value so a typo in a deployment never silently falls back to a default.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -71,6 +73,16 @@ DEBUG = env_bool("DEBUG", False)
 # The development default is refused outside DEBUG so production never runs on it.
 _DEV_SECRET = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
+# Encrypts CPR numbers at rest (a Fernet key: `make .env` writes one). Under DEBUG
+# a key derived from SECRET_KEY will do; production must set its own and keep it.
+_cpr_key = os.environ.get("CPR_KEY") or (
+    base64.urlsafe_b64encode(hashlib.sha256(f"cpr:{SECRET_KEY}".encode()).digest()).decode()
+    if DEBUG
+    else ""
+)
+if not _cpr_key:
+    raise ImproperlyConfigured("Environment variable CPR_KEY is required (see .env.example).")
+CPR_KEY: str = _cpr_key
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

@@ -45,6 +45,7 @@ MATRIX: dict[str, tuple[str, dict[str, int | str]]] = {
     "concerns:list": ("get", row(LOGIN, 200, 200, 404, 200, 200)),
     "concerns:new": ("get", row(LOGIN, 200, 404, 404, 200, 404)),
     "concerns:detail": ("get", row(LOGIN, 404, 404, 404, 200, 200)),
+    "concerns:reveal_cpr": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
     "concerns:transition": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
     "concerns:screening": ("post", row(LOGIN, 404, 404, 404, 403, 400)),
     "concerns:add_action": ("post", row(LOGIN, 404, 404, 404, 400, 400)),

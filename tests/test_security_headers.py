@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.test import Client
 
@@ -63,6 +64,7 @@ def test_deploy_check_passes_for_a_production_configuration() -> None:
         "DEBUG": "false",
         "SECRET_KEY": "k3Jx9-production-like-secret-key-for-the-deploy-check-only-0123456789",
         "ALLOWED_HOSTS": "infohus.example.dk",
+        "CPR_KEY": Fernet.generate_key().decode(),
     }
     # Set for this process by the browser tests; never part of a deployment.
     for name in ("HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"):

@@ -14,11 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.log import record
+from audit.models import AuditAction
 from concerns import actions, permissions, workflow
 from concerns.choices import Status
 from concerns.forms import (
     FollowUpActionForm,
     NoteForm,
+    RevealCprForm,
     RevokeShareForm,
     ScreeningForm,
     ShareForm,
@@ -153,3 +156,25 @@ def revoke_share(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
     )
     messages.success(request, _("Delingen er tilbagekaldt."))
     return redirect(case_url(case))
+
+
+@require_POST
+def reveal_cpr(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full CPR number once, for a stated purpose that is audited."""
+    case = permissions.get_case_for_user(request.user, pk)
+    form = RevealCprForm(request.POST)
+    if case.person is None or not case.person.cpr_encrypted:
+        raise Http404
+    if not form.is_valid():
+        return render_detail(
+            request, case, status=400, error_anchor="personen", reveal_cpr_form=form
+        )
+    record(
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="concerns.person",
+        object_id=str(case.person_id),
+        person_id=case.person_id,
+        purpose=f"CPR-nummer vist: {form.cleaned_data['purpose']}",
+    )
+    return render_detail(request, case, error_anchor="personen", revealed_cpr=case.person.cpr)

@@ -27,6 +27,7 @@ from concerns.forms import (
     FollowUpActionForm,
     NoteForm,
     PersonForm,
+    RevealCprForm,
     RevokeShareForm,
     ScreeningForm,
     ShareForm,
@@ -181,6 +182,7 @@ def detail_context(request: HttpRequest, case: Case, **bound_forms: Any) -> dict
         "events": timeline(case, perms),
     }
     context.update(_detail_forms(case, perms, shares, bound_forms))
+    context["revealed_cpr"] = bound_forms.get("revealed_cpr", "")
     return context
 
 
@@ -216,6 +218,8 @@ def _detail_forms(
         ]
         forms["can_close"] = Status.CLOSED in targets
         forms["can_cancel"] = Status.CANCELLED in targets
+    if "view_case" in perms and case.person is not None and case.person.cpr_encrypted:
+        forms["reveal_cpr_form"] = bound.get("reveal_cpr_form") or RevealCprForm()
     if "screen_case" in perms:
         forms["screening_form"] = bound.get("screening_form") or ScreeningForm()
     if "annotate_case" in perms:
