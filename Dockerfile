@@ -26,7 +26,7 @@ COPY . .
 RUN uv sync --frozen --no-dev
 
 # Static files are part of the image. The keys exist for this step only; the
-# containers get the real one from the environment.
+# containers get the real ones from the environment.
 RUN SECRET_KEY=collectstatic-only CPR_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --noinput
 
 RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home infohus \
