@@ -7,7 +7,8 @@ import io
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -30,6 +31,10 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+def _with_next(url_name: str, request: HttpRequest) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': _next_url(request)})}"
+
+
 def _complete(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
     otp_login(request, device)
     record(
@@ -47,7 +52,7 @@ def _complete(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     if not user_has_device(request.user):
-        return redirect(f"/login/kode/opsaet/?next={_next_url(request)}")
+        return redirect(_with_next("enrol_second_factor", request))
     form = TokenForm(request.POST or None)
     if form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -71,7 +76,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: show the QR code, confirm with a first code,
     then show the recovery codes once."""
     if user_has_device(request.user):
-        return redirect(f"/login/kode/?next={_next_url(request)}")
+        return redirect(_with_next("verify_second_factor", request))
     device, _created = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "Authenticator"}
     )

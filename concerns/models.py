@@ -197,9 +197,6 @@ class Person(models.Model):
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def open(self) -> CaseQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
-
     def received_between(self, start: date, end: date) -> CaseQuerySet:
         return self.filter(received_on__gte=start, received_on__lte=end)
 
@@ -337,10 +334,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
     @property
     def is_minor(self) -> bool | None:

@@ -83,6 +83,8 @@ _cpr_key = os.environ.get("CPR_KEY") or (
 if not _cpr_key:
     raise ImproperlyConfigured("Environment variable CPR_KEY is required (see .env.example).")
 CPR_KEY: str = _cpr_key
+# A TLS-terminating proxy in front sets X-Forwarded-Proto and X-Forwarded-For.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -179,7 +181,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else None
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else None
 # Authenticator apps show the issuer next to the account name.
 OTP_TOTP_ISSUER = "Infohus"
 PASSWORD_HASHERS = [
@@ -244,9 +246,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # __Host- prefix. Only a local plain-http run turns it off (see .env.example).
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS

@@ -16,21 +16,17 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 from audit.log import record
 from audit.models import AuditAction
 from concerns import permissions
+from concerns.views.cases import HtmxHttpRequest
 from reporting import jobs
 from reporting.forms import ReportPeriodForm
 from reporting.models import JobStatus, ReportJob
 
 JOBS_PER_PAGE = 25
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _analyst(request: HttpRequest) -> User:

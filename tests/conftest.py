@@ -30,7 +30,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from concerns import actions
-from concerns.choices import Channel, ExtremismType, ReceivedBy, SenderType
+from concerns.choices import (
+    Channel,
+    ExtremismType,
+    LegalBasis,
+    ReceivedBy,
+    SenderType,
+    SharePurpose,
+)
 from concerns.models import Case, Municipality, PoliceDistrict
 from concerns.reference import load_reference_data
 
@@ -168,6 +175,24 @@ def make_case(
 @pytest.fixture
 def case(coordinator: User, kbh: Municipality) -> Case:
     return make_case(coordinator, kbh)
+
+
+def share_with_police(case: Case, by: User, district: PoliceDistrict) -> Case:
+    actions.share_case_with_police(
+        case=case,
+        by=by,
+        district=district,
+        purpose=SharePurpose.SCREENING,
+        purpose_detail="Indledende vurdering",
+        legal_basis=LegalBasis.RPL_115,
+    )
+    return case
+
+
+@pytest.fixture
+def shared_case(case: Case, coordinator: User, kbh_police: PoliceDistrict) -> Case:
+    """The København case, shared with Københavns Politi."""
+    return share_with_police(case, coordinator, kbh_police)
 
 
 @pytest.fixture

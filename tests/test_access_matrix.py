@@ -17,11 +17,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role, User
-from concerns import actions
-from concerns.choices import LegalBasis, SharePurpose
 from concerns.models import Case, PoliceDistrict
 from reporting.models import JobStatus, ReportJob
-from tests.conftest import make_user
+from tests.conftest import make_user, share_with_police
 
 pytestmark = pytest.mark.django_db
 
@@ -95,14 +93,7 @@ def world(
     kbh_police: PoliceDistrict,
     analyst: User,
 ) -> dict[str, Any]:
-    actions.share_case_with_police(
-        case=case,
-        by=coordinator,
-        district=kbh_police,
-        purpose=SharePurpose.SCREENING,
-        purpose_detail="Indledende vurdering",
-        legal_basis=LegalBasis.RPL_115,
-    )
+    share_with_police(case, coordinator, kbh_police)
     job = ReportJob.objects.create(
         period_start=date(2025, 1, 1),
         period_end=date(2025, 12, 31),

@@ -10,9 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from concerns import actions
-from concerns.choices import LegalBasis, SharePurpose
-from concerns.models import Case, CaseEvent, PoliceDistrict
+from concerns.models import Case, CaseEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -80,29 +78,16 @@ def assert_handled(response: Any) -> None:
     assert "Traceback" not in body and "Exception Value" not in body
 
 
-@pytest.fixture
-def setting(case: Case, coordinator: User, police: User, kbh_police: PoliceDistrict) -> Case:
-    actions.share_case_with_police(
-        case=case,
-        by=coordinator,
-        district=kbh_police,
-        purpose=SharePurpose.SCREENING,
-        purpose_detail="Vurdering",
-        legal_basis=LegalBasis.RPL_115,
-    )
-    return case
-
-
 @pytest.mark.parametrize("form", list(FORMS))
 @pytest.mark.parametrize("who", ["coordinator", "police", "analyst"])
 @EXAMPLES
 @given(data=st.data())
 def test_forms_survive_hostile_input(
-    setting: Case, form: str, who: str, request: pytest.FixtureRequest, data: st.DataObject
+    shared_case: Case, form: str, who: str, request: pytest.FixtureRequest, data: st.DataObject
 ) -> None:
     client = Client()
     client.force_login(request.getfixturevalue(who))
-    url = form if form.startswith("/") else f"/sager/{setting.pk}/{form}"
+    url = form if form.startswith("/") else f"/sager/{shared_case.pk}/{form}"
     payload = {field: data.draw(VALUE, label=field) for field in FORMS[form]}
     events_before = CaseEvent.objects.count()
     cases_before = Case.objects.count()
@@ -116,7 +101,7 @@ def test_forms_survive_hostile_input(
 @EXAMPLES
 @given(status=VALUE, page=VALUE)
 def test_case_list_parameters_survive_hostile_input(
-    setting: Case, coordinator: User, status: str, page: str
+    shared_case: Case, coordinator: User, status: str, page: str
 ) -> None:
     client = Client()
     client.force_login(coordinator)
@@ -131,13 +116,15 @@ def test_report_list_parameters_survive_hostile_input(analyst: User, page: str) 
     assert_handled(client.get("/rapporter/", {"side": page}))
 
 
-def test_hostile_text_is_shown_escaped(client: Client, coordinator: User, setting: Case) -> None:
+def test_hostile_text_is_shown_escaped(
+    client: Client, coordinator: User, shared_case: Case
+) -> None:
     client.force_login(coordinator)
     client.post(
-        f"/sager/{setting.pk}/notater/",
+        f"/sager/{shared_case.pk}/notater/",
         {"visibility": "shared", "body": "<script>alert('x')</script>"},
     )
-    page = client.get(f"/sager/{setting.pk}/").content.decode()
+    page = client.get(f"/sager/{shared_case.pk}/").content.decode()
     assert "<script>alert('x')</script>" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
-    assert setting.notes.get().created_at.date() <= date.today()
+    assert shared_case.notes.get().created_at.date() <= date.today()

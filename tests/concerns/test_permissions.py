@@ -7,20 +7,8 @@ from django.http import Http404
 from accounts.models import User
 from audit.models import AuditAction, AuditEntry
 from concerns import actions, permissions
-from concerns.choices import LegalBasis, SharePurpose
 from concerns.models import Case, Municipality, PoliceDistrict
-from tests.conftest import make_case
-
-
-def share(case: Case, by: User, district: PoliceDistrict) -> None:
-    actions.share_case_with_police(
-        case=case,
-        by=by,
-        district=district,
-        purpose=SharePurpose.PREVENTION,
-        purpose_detail="Drøftelse i infohus",
-        legal_basis=LegalBasis.RPL_115,
-    )
+from tests.conftest import make_case, share_with_police
 
 
 def test_coordinator_sees_only_own_municipality(
@@ -47,7 +35,7 @@ def test_police_see_only_cases_shared_with_their_district(
     kbh_police: PoliceDistrict,
 ) -> None:
     assert list(permissions.cases_visible_to(police)) == []
-    share(case, coordinator, kbh_police)
+    share_with_police(case, coordinator, kbh_police)
     assert list(permissions.cases_visible_to(police)) == [case]
     assert list(permissions.cases_visible_to(other_police)) == []
 
@@ -55,7 +43,7 @@ def test_police_see_only_cases_shared_with_their_district(
 def test_revoked_share_takes_effect_at_once(
     case: Case, coordinator: User, police: User, kbh_police: PoliceDistrict
 ) -> None:
-    share(case, coordinator, kbh_police)
+    share_with_police(case, coordinator, kbh_police)
     assert permissions.get_case_for_user(police, case.pk) == case
     actions.revoke_share(share=case.shares.get(), by=coordinator, reason="Ikke længere relevant")
     with pytest.raises(Http404):
@@ -87,7 +75,7 @@ def test_outsider_gets_404_and_the_denial_is_logged(case: Case, other_coordinato
 def test_police_may_not_change_a_shared_case(
     case: Case, coordinator: User, police: User, kbh_police: PoliceDistrict
 ) -> None:
-    share(case, coordinator, kbh_police)
+    share_with_police(case, coordinator, kbh_police)
     with pytest.raises(PermissionDenied):
         permissions.get_case_for_user(police, case.pk, perm="change_case")
     assert permissions.get_case_for_user(police, case.pk, perm="screen_case") == case
@@ -96,7 +84,7 @@ def test_police_may_not_change_a_shared_case(
 def test_notes_sections_stay_apart(
     case: Case, coordinator: User, police: User, kbh_police: PoliceDistrict
 ) -> None:
-    share(case, coordinator, kbh_police)
+    share_with_police(case, coordinator, kbh_police)
     actions.add_note(case=case, by=coordinator, visibility="municipality", body="Kun kommunen")
     actions.add_note(case=case, by=police, visibility="police", body="Kun politiet")
     actions.add_note(case=case, by=coordinator, visibility="shared", body="Fælles")

@@ -23,19 +23,6 @@ def login(client: Client, user: User | None) -> Client:
     return client
 
 
-@pytest.fixture
-def shared_case(case: Case, coordinator: User, kbh_police: PoliceDistrict) -> Case:
-    actions.share_case_with_police(
-        case=case,
-        by=coordinator,
-        district=kbh_police,
-        purpose=SharePurpose.SCREENING,
-        purpose_detail="Indledende vurdering",
-        legal_basis=LegalBasis.RPL_115,
-    )
-    return case
-
-
 def write_requests(case: Case) -> dict[str, tuple[str, dict[str, Any]]]:
     """One valid POST per write view of a case."""
     share = case.shares.first()
