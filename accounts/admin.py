@@ -4,14 +4,18 @@ are managed as two plain fields instead of raw groups."""
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.memberships import set_memberships
 from accounts.models import Role, User
+from accounts.sessions import end_sessions
 from concerns.models import Municipality, PoliceDistrict
 
 
@@ -77,6 +81,7 @@ class InfohusUserAdmin(UserAdmin):
     add_form = MembershipCreationForm
     list_display = ("username", "first_name", "last_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff")
+    actions = ["end_user_sessions"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personlige oplysninger"), {"fields": ("first_name", "last_name", "email")}),
@@ -107,4 +112,20 @@ class InfohusUserAdmin(UserAdmin):
             form.instance,
             municipalities=list(form.cleaned_data.get("municipalities") or []),
             district=form.cleaned_data.get("police_district"),
+        )
+
+    @admin.action(description=_("Afslut brugerens sessioner"), permissions=["change"])
+    def end_user_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        users = list(queryset)
+        for user in users:
+            end_sessions(user, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d bruger er logget ud overalt.",
+                "%(count)d brugere er logget ud overalt.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
         )

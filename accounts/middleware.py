@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -72,6 +72,23 @@ def require_second_factor(
             and not request.path.startswith(SECOND_FACTOR_EXEMPT)
         ):
             return redirect_to_login(request.get_full_path(), login_url="/login/kode/")
+        return get_response(request)
+
+    return middleware
+
+
+def admin_only_from_allowed_networks(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The admin, its sign-in page included, does not exist for addresses outside
+    ADMIN_ALLOWED_NETWORKS (SECURITY.md 8.4.2: one more layer before the admin)."""
+    from concerns.permissions import from_admin_network
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/admin/") and not from_admin_network(
+            request.META.get("REMOTE_ADDR")
+        ):
+            raise Http404
         return get_response(request)
 
     return middleware

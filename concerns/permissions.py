@@ -8,12 +8,16 @@ Rules (DESIGN.md §2):
 - coordinators see the cases of their municipalities;
 - police liaisons see only cases shared with their district;
 - ministry analysts and administrators see no case at all;
+- the admin is for administrators only, from ADMIN_ALLOWED_NETWORKS;
 - an object the user may not see answers 404; a visible object the user may not
   change answers 403 on writes.
 """
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
@@ -200,3 +204,27 @@ def revoke_police_access(case: Case, district: PoliceDistrict) -> None:
 def can_run_national_report(user: AnyUser) -> bool:
     """Ministry analysts start and download national status reports."""
     return isinstance(user, User) and user.is_active and user.role == Role.ANALYST
+
+
+# --- Administration ---------------------------------------------------------------
+
+
+def can_administer(user: AnyUser) -> bool:
+    """The Django admin is for active staff with the administrator role, signed in
+    with both factors; a coordinator flagged as staff by mistake gets nothing."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.is_staff
+        and user.role == Role.ADMINISTRATOR
+        and user.is_verified()  # type: ignore[attr-defined]
+    )
+
+
+def from_admin_network(remote_addr: str | None) -> bool:
+    """Whether a request's address is in ADMIN_ALLOWED_NETWORKS."""
+    try:
+        address = ipaddress.ip_address(remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in settings.ADMIN_ALLOWED_NETWORKS)
