@@ -7,11 +7,13 @@ lives in `concerns.permissions`. Models hold single-object behaviour only.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+import pghistory
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +37,24 @@ OPEN_STATUSES = frozenset(
         c.Status.REASSESSMENT,
     }
 )
+
+
+# Every insert, update and delete of case data is copied by database triggers into
+# an event table (django-pghistory), bulk updates and raw SQL included; consecutive
+# snapshots give each change's before and after values (`pghistory.models.Events`).
+_Tracked = TypeVar("_Tracked", bound=type[models.Model])
+
+
+def track_changes(model: _Tracked) -> _Tracked:
+    # Fresh trackers per model: a tracker instance binds to the model it decorates.
+    # The event model is named <Model>History: Case already has a CaseEvent (timeline).
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        model_name=f"{model.__name__}History",
+        obj_field=pghistory.ObjForeignKey(related_name="history"),
+    )(model)
 
 
 def choice_array(choices: type[models.TextChoices], verbose_name: StrOrPromise) -> ArrayField:
@@ -97,6 +117,7 @@ class Municipality(models.Model):
         return self.name
 
 
+@track_changes
 class InfohusProfile(models.Model):
     """How one municipality has organised its infohus (report section 2)."""
 
@@ -135,6 +156,7 @@ class InfohusProfile(models.Model):
 # --- Persons and cases ----------------------------------------------------------
 
 
+@track_changes
 class Person(models.Model):
     """One human being, who may be the subject of several cases."""
 
@@ -165,6 +187,8 @@ class Person(models.Model):
     )
     parallel_social_case = models.BooleanField(_("kendt parallel myndighedssag"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when retention stripped name, CPR number and exact date of birth.
+    anonymised_on = models.DateField(_("anonymiseret"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -204,6 +228,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.select_related("person", "municipality")
 
 
+@track_changes
 class Case(models.Model):
     """A concern (bekymringshenvendelse) and everything done about it."""
 
@@ -295,7 +320,13 @@ class Case(models.Model):
         _("afslutningsårsag"), max_length=20, choices=c.ClosureReason, blank=True
     )
     cancel_reason = models.CharField(_("årsag til annullering"), max_length=500, blank=True)
+    # Stops the retention clock while set (e.g. a pending complaint or court case).
     legal_hold = models.BooleanField(_("retligt tilbagehold"), default=False)
+    legal_hold_reason = models.CharField(
+        _("begrundelse for retligt tilbagehold"), max_length=500, blank=True
+    )
+    # Set when retention stripped the case of personal data (concerns.retention).
+    anonymised_on = models.DateField(_("anonymiseret"), null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -381,6 +412,7 @@ class CaseEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%d.%m.%Y %H:%M}"
 
 
+@track_changes
 class FollowUpAction(models.Model):
     """An indsats: what one authority does to follow up on a case."""
 
@@ -425,6 +457,7 @@ class FollowUpAction(models.Model):
         return self.get_action_type_display()
 
 
+@track_changes
 class Note(models.Model):
     """A journal entry. Append-only: a correction is a new note pointing at the old."""
 
@@ -446,6 +479,7 @@ class Note(models.Model):
         return f"{self.get_visibility_display()} {self.created_at:%d.%m.%Y %H:%M}"
 
 
+@track_changes
 class Share(models.Model):
     """The disclosure log: one row per time a case was shared with a police district."""
 
@@ -485,6 +519,7 @@ class Share(models.Model):
         return self.revoked_at is None
 
 
+@track_changes
 class Meeting(models.Model):
     """An analysis or follow-up meeting of one municipality's infohus."""
 
@@ -507,6 +542,7 @@ class Meeting(models.Model):
         return f"{self.get_kind_display()} {self.held_on:%d.%m.%Y}"
 
 
+@track_changes
 class MeetingParticipant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     authority = models.CharField(_("myndighed"), max_length=30, choices=c.Authority)
@@ -516,6 +552,7 @@ class MeetingParticipant(models.Model):
         return self.get_authority_display()
 
 
+@track_changes
 class Assessment(models.Model):
     """The dialogue-based assessment of one case at one meeting. No scores, by design."""
 
@@ -544,5 +581,61 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
+@track_changes
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+# --- Retention -------------------------------------------------------------------
+
+
+@track_changes
+class RetentionPolicy(models.Model):
+    """One municipality's retention periods, set by the data controller. Without a
+    policy the defaults in settings (RETENTION_YEARS, RETENTION_UNFOUNDED_MONTHS) apply."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    years_after_closure = models.PositiveSmallIntegerField(
+        _("år efter afslutning"),
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("En afsluttet sag anonymiseres så mange år efter afslutningen."),
+    )
+    unfounded_months = models.PositiveSmallIntegerField(
+        _("måneder for ubegrundede og annullerede"),
+        validators=[MinValueValidator(1), MaxValueValidator(360)],
+        help_text=_(
+            "En sag afsluttet som ubegrundet bekymring, eller annulleret, anonymiseres "
+            "så mange måneder efter afslutningen."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("opbevaringsregel")
+        verbose_name_plural = _("opbevaringsregler")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
+
+
+class DeletionReceipt(models.Model):
+    """Proof that a case was anonymised, holding no personal data: which case number,
+    by which rule, when, and how much was removed. Rows are never changed."""
+
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    case_number = models.CharField(_("sagsnummer"), max_length=30)
+    ended_in = models.DateField(_("afsluttet (måned)"))
+    rule = models.CharField(_("regel"), max_length=200)
+    removed = models.JSONField(_("fjernet"), default=dict)
+    person_anonymised = models.BooleanField(_("personen anonymiseret"), default=False)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("sletningskvittering")
+        verbose_name_plural = _("sletningskvitteringer")
+
+    def __str__(self) -> str:
+        return f"{self.case_number} {self.at:%Y-%m-%d}"
