@@ -36,4 +36,5 @@ USER infohus
 
 EXPOSE 8000
 # gunicorn takes its number of workers from WEB_CONCURRENCY.
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn infohus.wsgi --bind 0.0.0.0:8000 --access-logfile - --no-control-socket"]
+# Migrations and grants run as the schema owner; gunicorn as the application's role.
+CMD ["sh", "-c", "DATABASE_AS_OWNER=true python manage.py migrate --noinput && DATABASE_AS_OWNER=true python manage.py grant_app_role && exec gunicorn infohus.wsgi --bind 0.0.0.0:8000 --access-logfile - --no-control-socket"]

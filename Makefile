@@ -110,9 +110,11 @@ env-keys: .env
 	  echo "Added a new CPR_KEY to .env"; \
 	}
 
+# The schema owner migrates and grants; the application runs as DATABASE_URL's role.
 database:
 	$(RUN) python -m infohus.db
-	$(MANAGE) migrate --noinput
+	DATABASE_AS_OWNER=true $(MANAGE) migrate --noinput
+	DATABASE_AS_OWNER=true $(MANAGE) grant_app_role
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 # Demo data only into an empty database; either way, show the demo logins.

@@ -21,6 +21,18 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Logget ud")
 
 
+class AuditLog(models.TextChoices):
+    """Two logs, each with its own hash chain, because they are kept for different
+    periods: reads are purged after AUDIT_READ_LOG_MONTHS, activity is kept."""
+
+    READ = "read", _("Læselog")
+    ACTIVITY = "activity", _("Aktivitetslog")
+
+
+# Must match `audit_log_of()` in migration 0003, which sorts entries into logs.
+READ_ACTIONS = frozenset({AuditAction.VIEW, AuditAction.LIST, AuditAction.DOWNLOAD})
+
+
 class AuditEntry(models.Model):
     """One access to, or change of, protected data, or one sign-in event.
 
@@ -38,15 +50,56 @@ class AuditEntry(models.Model):
     # Kept apart so every look-up on one person can be extracted for them.
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     purpose = models.CharField(max_length=200, blank=True)
-    # Set by a database trigger (migration 0002): the entry's place in the chain and
-    # sha256(previous chain_hash || this row). `manage.py verify_audit` checks it.
-    chain_seq = models.BigIntegerField(null=True, editable=False, unique=True)
+    # Set by a database trigger (migration 0003): the log the entry belongs to, its
+    # place in that log's chain and sha256(previous chain_hash || this row).
+    # `manage.py verify_audit` checks the chains.
+    log = models.CharField(max_length=10, choices=AuditLog, editable=False, blank=True)
+    chain_seq = models.BigIntegerField(null=True, editable=False)
     chain_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["log", "chain_seq"], name="one_place_per_chain"),
+        ]
         verbose_name = _("revisionspost")
         verbose_name_plural = _("revisionsposter")
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type}:{self.object_id}"
+
+
+class ChainHead(models.Model):
+    """The last link of each log's chain, kept by the insert trigger. It makes the
+    removal of the newest entries detectable, and lets the read log's chain go on
+    after a purge has removed every entry in it."""
+
+    log = models.CharField(max_length=10, choices=AuditLog, primary_key=True)
+    last_seq = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("kædeled")
+        verbose_name_plural = _("kædeled")
+
+    def __str__(self) -> str:
+        return f"{self.log} {self.last_seq}"
+
+
+class ReadLogPurge(models.Model):
+    """One purge of read-log entries older than the retention period. The hash of the
+    last purged entry anchors the chain of the entries that remain."""
+
+    at = models.DateTimeField(_("tidspunkt"))
+    cutoff = models.DateTimeField(_("slettet før"))
+    up_to_seq = models.BigIntegerField(_("til og med kædeposition"))
+    up_to_hash = models.CharField(max_length=64)
+    purged = models.PositiveIntegerField(_("antal slettede"))
+
+    class Meta:
+        ordering = ["-up_to_seq"]
+        verbose_name = _("sletning af læselog")
+        verbose_name_plural = _("sletninger af læselog")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d}: {self.purged}"

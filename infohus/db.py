@@ -4,7 +4,6 @@ Run as `python -m infohus.db` by the Makefile before migrating, so a fresh
 machine needs nothing but a reachable server.
 """
 
-import os
 import sys
 from typing import Any
 
@@ -33,11 +32,10 @@ def ensure_database(url: str) -> bool:
 
 
 if __name__ == "__main__":
-    from infohus.settings import DATABASES  # reads .env and the environment
+    # Reads .env and the environment. The owner creates the database; the
+    # application's role may not.
+    from infohus.settings import DATABASE_OWNER_URL
 
-    d = DATABASES["default"]
-    url = os.environ.get("DATABASE_URL") or (
-        f"postgres://{d['USER']}@{d['HOST']}:{d['PORT']}/{d['NAME']}"
-    )
-    created = ensure_database(url)
-    print(f"database {d['NAME']}: {'created' if created else 'exists'}", file=sys.stderr)
+    name = dj_database_url.parse(DATABASE_OWNER_URL)["NAME"]
+    created = ensure_database(DATABASE_OWNER_URL)
+    print(f"database {name}: {'created' if created else 'exists'}", file=sys.stderr)

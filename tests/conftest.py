@@ -214,9 +214,11 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: Any) -> Iter
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = settings.DATABASES["default"]
+    test_database = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": test_database,
+        "DATABASE_OWNER_URL": test_database,
         "CELERY_QUEUE": queue,
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "SECRET_KEY": settings.SECRET_KEY,

@@ -42,7 +42,7 @@ def test_intact_trail_verifies(case: Case, capsys: pytest.CaptureFixture[str]) -
 def test_a_changed_entry_is_detected(case: Case, coordinator: User, client: Client) -> None:
     client.force_login(coordinator)
     client.get(f"/sager/{case.pk}/")
-    target = AuditEntry.objects.order_by("chain_seq").first()
+    target = AuditEntry.objects.order_by("id").first()
     assert target is not None
     behind_the_applications_back(
         "UPDATE audit_auditentry SET purpose = %s WHERE id = %s", ["skjult", target.pk]
@@ -56,7 +56,7 @@ def test_a_removed_entry_is_detected(case: Case, coordinator: User, client: Clie
     client.force_login(coordinator)
     for _ in range(3):
         client.get(f"/sager/{case.pk}/")
-    middle = AuditEntry.objects.order_by("chain_seq")[1]
+    middle = AuditEntry.objects.filter(action=AuditAction.VIEW).order_by("chain_seq")[1]
     behind_the_applications_back("DELETE FROM audit_auditentry WHERE id = %s", [middle.pk])
     (link,) = broken_links()
     assert link.reason.startswith("gap")
@@ -67,7 +67,7 @@ def test_sign_in_events_are_recorded(client: Client, coordinator: User) -> None:
     client.post("/login/", {"username": "findes.ikke", "password": "forkert"})
     client.post("/login/", {"username": coordinator.username, "password": PASSWORD})
     client.post("/logout/")
-    actions = list(AuditEntry.objects.order_by("chain_seq").values_list("action", "user"))
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", "user"))
     assert actions == [
         (AuditAction.LOGIN_FAILED, coordinator.pk),
         (AuditAction.LOGIN_FAILED, None),
