@@ -11,18 +11,21 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import DateField, F
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
 from audit.log import record
 from audit.models import AuditAction
 from concerns import permissions
-from concerns.choices import EventKind, NoteVisibility, Status
+from concerns.choices import EventKind, NoteVisibility, Status, age_band_floor
 from concerns.models import (
+    OPEN_STATUSES,
     Assessment,
     Case,
     CaseEvent,
+    DeletionReceipt,
     FollowUpAction,
     Meeting,
     Municipality,
@@ -123,6 +126,8 @@ def transition_case(*, case: Case, to: str, by: User, data: TransitionInput | No
     case.status = to
     if to == Status.CLOSED:
         case.closure_reason = data.closure_reason
+    if to not in OPEN_STATUSES:
+        # Every way out of the open statuses is final, and starts the retention clock.
         case.closed_on = timezone.localdate()
     if to == Status.CANCELLED:
         case.cancel_reason = data.cancel_reason.strip()
@@ -301,3 +306,112 @@ def record_assessment(
         purpose="drøftet på analysemøde",
     )
     return assessment
+
+
+@transaction.atomic
+def set_legal_hold(*, case: Case, by: User, hold: bool, reason: str) -> Case:
+    """Put a case on legal hold, which stops its retention clock, or lift the hold."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.legal_hold = hold
+    case.legal_hold_reason = reason.strip() if hold else ""
+    case.version += 1
+    case.save(update_fields=["legal_hold", "legal_hold_reason", "version", "updated_at"])
+    kind = EventKind.LEGAL_HOLD if hold else EventKind.LEGAL_HOLD_LIFTED
+    _event(case, kind, by, detail=case.legal_hold_reason)
+    record(
+        user=by,
+        action=AuditAction.UPDATE,
+        obj=case,
+        person_id=case.person_id,
+        purpose="retligt tilbagehold sat" if hold else "retligt tilbagehold ophævet",
+    )
+    return case
+
+
+ANONYMISED_NAME = "Anonymiseret"
+
+
+def _month_start(field: str) -> TruncMonth:
+    return TruncMonth(field, output_field=DateField())
+
+
+@transaction.atomic
+def anonymise_case(*, case_id: int, today: date, rule: str) -> DeletionReceipt | None:
+    """Strip a case of everything that identifies its person once its retention period
+    has run out (concerns.retention decides when): free text and notes go, dates keep
+    their month, the age its band; the categorical fields stay so statistics still
+    count the case. The person follows once none of their cases is left. The change
+    history of what was removed is deleted too, and a receipt without personal data
+    is kept. Returns None when a legal hold or an earlier run got there first."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.legal_hold or case.anonymised_on is not None:
+        return None
+    removed: dict[str, int] = {}
+    notes = Note.objects.filter(case=case)
+    notes.update(corrects=None)  # corrections refer to older notes; all of them go
+    removed["notes"] = notes.delete()[0]
+    removed["actions"] = FollowUpAction.objects.filter(case=case).update(
+        responsible_person="",
+        outcome="",
+        legal_basis="",
+        starts_on=_month_start("starts_on"),
+        due_on=_month_start("due_on"),
+        ended_on=_month_start("ended_on"),
+    )
+    removed["shares"] = Share.objects.filter(case=case).update(purpose_detail="", revoke_reason="")
+    removed["assessments"] = Assessment.objects.filter(case=case).update(
+        dimensions={}, main_problems="", main_resources=""
+    )
+    removed["timeline_texts"] = (
+        CaseEvent.objects.filter(case=case).exclude(detail="").update(detail="")
+    )
+    ended_in = case.closed_on.replace(day=1) if case.closed_on else today.replace(day=1)
+    Case.objects.filter(pk=case.pk).update(
+        description="",
+        overall_assessment="",
+        cancel_reason="",
+        housing_area="",
+        legal_hold_reason="",
+        received_on=_month_start("received_on"),
+        screened_on=_month_start("screened_on"),
+        assessed_on=_month_start("assessed_on"),
+        closed_on=_month_start("closed_on"),
+        age_at_receipt=(
+            age_band_floor(case.age_at_receipt) if case.age_at_receipt is not None else None
+        ),
+        anonymised_on=today,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    person_anonymised = False
+    if case.person_id is not None:
+        others = Case.objects.filter(person_id=case.person_id, anonymised_on__isnull=True)
+        if not others.exclude(pk=case.pk).exists():
+            person = Person.objects.select_for_update().get(pk=case.person_id)
+            person.name = ANONYMISED_NAME
+            person.cpr_encrypted = ""
+            person.cpr_hash = ""
+            if person.date_of_birth is not None:
+                person.date_of_birth = person.date_of_birth.replace(month=1, day=1)
+            person.anonymised_on = today
+            person.save()
+            person_anonymised = True
+    _event(case, EventKind.ANONYMISED, None, detail=rule[:500])
+    record(
+        user=None,
+        action=AuditAction.UPDATE,
+        obj=case,
+        person_id=case.person_id,
+        purpose=f"anonymiseret: {rule}",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT concerns_forget_case(%s)", [case.pk])
+        (removed["history_rows"],) = cursor.fetchone() or (0,)
+    return DeletionReceipt.objects.create(
+        municipality_id=case.municipality_id,
+        case_number=case.number,
+        ended_in=ended_in,
+        rule=rule,
+        removed=removed,
+        person_anonymised=person_anonymised,
+    )

@@ -239,3 +239,40 @@ class EventKind(models.TextChoices):
     SHARE_REVOKED = "share_revoked", _("Deling tilbagekaldt")
     MEETING = "meeting", _("Drøftet på møde")
     UPDATED = "updated", _("Oplysninger ændret")
+    LEGAL_HOLD = "legal_hold", _("Retligt tilbagehold sat")
+    LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Retligt tilbagehold ophævet")
+    ANONYMISED = "anonymised", _("Anonymiseret efter opbevaringsperioden")
+
+
+class AgeBand(models.TextChoices):
+    """Age at receipt as the report groups it (DESIGN.md §5)."""
+
+    UNDER_15 = "0-14", _("0–14 år")
+    AGE_15_17 = "15-17", _("15–17 år")
+    AGE_18_24 = "18-24", _("18–24 år")
+    AGE_25_29 = "25-29", _("25–29 år")
+    AGE_30_39 = "30-39", _("30–39 år")
+    AGE_40_PLUS = "40+", _("40 år og derover")
+    UNKNOWN = "unknown", _("Ukendt")
+
+
+# Lower bound of each band, highest first.
+_BAND_FLOORS = (
+    (40, AgeBand.AGE_40_PLUS),
+    (30, AgeBand.AGE_30_39),
+    (25, AgeBand.AGE_25_29),
+    (18, AgeBand.AGE_18_24),
+    (15, AgeBand.AGE_15_17),
+    (0, AgeBand.UNDER_15),
+)
+
+
+def age_band_floor(age: int) -> int:
+    """The lowest age in `age`'s band: what anonymisation keeps of an age."""
+    return next(floor for floor, _band in _BAND_FLOORS if age >= floor)
+
+
+def age_band(age: int | None) -> AgeBand:
+    if age is None:
+        return AgeBand.UNKNOWN
+    return next(band for floor, band in _BAND_FLOORS if age >= floor)

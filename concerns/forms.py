@@ -481,3 +481,32 @@ class RevokeShareForm(DkfdsForm):
     def __init__(self, *args: Any, share_pk: int, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"revoke-{share_pk}-%s")
         super().__init__(*args, **kwargs)
+
+
+class LegalHoldForm(DkfdsForm):
+    """Setting a legal hold, which stops the retention clock, or lifting it."""
+
+    hold = forms.TypedChoiceField(
+        label=_("Retligt tilbagehold"),
+        choices=[("on", _("Sæt")), ("off", _("Ophæv"))],
+        coerce=lambda value: value == "on",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "F.eks. en verserende klage eller retssag. Sagen slettes ikke, mens den er sat."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "hold-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("hold") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Skriv hvorfor sagen skal holdes tilbage."))
+        return data

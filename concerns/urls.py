@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/cpr/", case_updates.reveal_cpr, name="reveal_cpr"),
     path("<int:pk>/status/", case_updates.transition, name="transition"),
     path("<int:pk>/vurdering/", case_updates.screening, name="screening"),
+    path("<int:pk>/tilbagehold/", case_updates.legal_hold, name="legal_hold"),
     path("<int:pk>/indsatser/", case_updates.add_action, name="add_action"),
     path("<int:pk>/notater/", case_updates.add_note, name="add_note"),
     path("<int:pk>/deling/", case_updates.share, name="share"),

@@ -6,11 +6,13 @@ malformed value so a typo in a deployment never silently falls back to a default
 
 import base64
 import hashlib
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,15 @@ if not _cpr_key:
 CPR_KEY: str = _cpr_key
 # A TLS-terminating proxy in front sets X-Forwarded-Proto and X-Forwarded-For.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+# The admin answers only requests from these networks (the address the web server
+# sees: behind a proxy, restrict /admin/ there too). Default: loopback and private.
+ADMIN_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network)
+    for network in env_list(
+        "ADMIN_ALLOWED_NETWORKS",
+        "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+    )
+]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -93,7 +104,7 @@ INSTALLED_APPS = [
     "audit",
     "concerns",
     "reporting",
-    "django.contrib.admin",
+    "accounts.admin_config.InfohusAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,6 +112,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "guardian",
+    "pgtrigger",
+    "pghistory",
     "django_htmx",
     "csp",
     "axes",
@@ -117,11 +130,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Tags every change a request makes with the user and path (django-pghistory).
+    "pghistory.middleware.HistoryMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.end_sessions_past_their_lifetime",
+    "accounts.middleware.admin_only_from_allowed_networks",
     "accounts.middleware.require_second_factor",
     "accounts.middleware.no_store_when_signed_in",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,10 +165,17 @@ TEMPLATES = [
     },
 ]
 
+# The application connects as DATABASE_URL's role, which `manage.py grant_app_role`
+# allows only SELECT and INSERT on the audit trail and the change history. The schema
+# belongs to DATABASE_OWNER_URL's role: migrations run as it (DATABASE_AS_OWNER=true),
+# and so do the tests, which create and drop their own database.
+DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/infohus")
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL", DATABASE_URL)
+DATABASE_AS_OWNER = env_bool("DATABASE_AS_OWNER", "PYTEST_VERSION" in os.environ)
+APP_DATABASE = dj_database_url.parse(DATABASE_URL)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/infohus"),
-        conn_max_age=0,
+        DATABASE_OWNER_URL if DATABASE_AS_OWNER else DATABASE_URL, conn_max_age=0
     )
 }
 # psycopg 3's connection pool; CONN_MAX_AGE must stay 0 when the pool is on.
@@ -161,6 +184,12 @@ if env_bool("DATABASE_POOL", False):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+
+# Change history: only writes open a history context (GET requests change nothing).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Also after each migrate: the trigger on User.groups' auto-created through table,
+# which migrations cannot carry.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and address never reach the password check.
     "axes.backends.AxesStandaloneBackend",
@@ -239,6 +268,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "reporting.tasks.fail_stale_jobs",
         "schedule": 600.0,
     },
+    "purge-read-log": {
+        "task": "audit.tasks.purge_read_log",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "apply-retention": {
+        "task": "concerns.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 # --- Transport, cookies and browser security headers ---------------------------
@@ -291,12 +328,36 @@ REPORT_JOB_STALE_SECONDS = env_int("REPORT_JOB_STALE_SECONDS", 1800)
 # Counts from 1 to this value minus one are never shown in statistics.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5)
 
+# --- Retention ------------------------------------------------------------------
+# Read-log entries (who looked at which person) are purged after this many months.
+AUDIT_READ_LOG_MONTHS = env_int("AUDIT_READ_LOG_MONTHS", 6)
+# Defaults for municipalities without their own retention policy: a closed case is
+# anonymised this many years after closure, or this many months after closure when
+# the concern was unfounded. A legal hold stops the clock.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 5)
+RETENTION_UNFOUNDED_MONTHS = env_int("RETENTION_UNFOUNDED_MONTHS", 12)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One JSON object per line (ASVS 16.4.1): a newline or a forged field in a
+    # message is escaped inside its string and cannot start a record of its own.
+    # ASCII-only output escapes the Unicode line separators too.
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,  # UTC, ISO 8601
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint reports layout steps and django-axes its start-up at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
+    # pgtrigger reports each trigger it (re)installs after migrate.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+        "pgtrigger": {"level": "WARNING"},
+    },
 }

@@ -9,43 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import models
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 
-from concerns.choices import Gender, PsychVulnerability, Status
+from concerns.choices import Gender, PsychVulnerability, Status, age_band
 from concerns.models import Case, Municipality
 
 NATIONAL = "national"
-
-
-class AgeBand(models.TextChoices):
-    """Age at receipt as the report groups it (DESIGN.md §5)."""
-
-    UNDER_15 = "0-14", _("0–14 år")
-    AGE_15_17 = "15-17", _("15–17 år")
-    AGE_18_24 = "18-24", _("18–24 år")
-    AGE_25_29 = "25-29", _("25–29 år")
-    AGE_30_39 = "30-39", _("30–39 år")
-    AGE_40_PLUS = "40+", _("40 år og derover")
-    UNKNOWN = "unknown", _("Ukendt")
-
-
-# Lower bound of each band, highest first.
-_BAND_FLOORS = (
-    (40, AgeBand.AGE_40_PLUS),
-    (30, AgeBand.AGE_30_39),
-    (25, AgeBand.AGE_25_29),
-    (18, AgeBand.AGE_18_24),
-    (15, AgeBand.AGE_15_17),
-    (0, AgeBand.UNDER_15),
-)
-
-
-def age_band(age: int | None) -> AgeBand:
-    if age is None:
-        return AgeBand.UNKNOWN
-    return next(band for floor, band in _BAND_FLOORS if age >= floor)
 
 
 @dataclass(frozen=True, slots=True)

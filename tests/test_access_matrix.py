@@ -46,6 +46,7 @@ MATRIX: dict[str, tuple[str, dict[str, int | str]]] = {
     "concerns:reveal_cpr": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
     "concerns:transition": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
     "concerns:screening": ("post", row(LOGIN, 404, 404, 404, 403, 400)),
+    "concerns:legal_hold": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
     "concerns:add_action": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
     "concerns:add_note": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
     "concerns:share": ("post", row(LOGIN, 404, 404, 404, 400, 403)),

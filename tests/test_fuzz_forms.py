@@ -58,6 +58,7 @@ FORMS: dict[str, list[str]] = {
     ],
     "status/": ["to", "closure_reason", "cancel_reason"],
     "vurdering/": ["result", "screened_on"],
+    "tilbagehold/": ["hold", "reason"],
     "indsatser/": ["action_type", "responsible_authority", "status", "starts_on", "due_on"],
     "notater/": ["visibility", "body"],
     "deling/": ["district", "purpose", "purpose_detail", "legal_basis"],

@@ -20,6 +20,7 @@ from concerns import actions, permissions, workflow
 from concerns.choices import Status
 from concerns.forms import (
     FollowUpActionForm,
+    LegalHoldForm,
     NoteForm,
     RevealCprForm,
     RevokeShareForm,
@@ -77,6 +78,27 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
         screened_on=form.cleaned_data["screened_on"],
     )
     messages.success(request, _("Politiets indledende vurdering er registreret."))
+    return redirect(case_url(case))
+
+
+@require_POST
+def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set or lift a legal hold, which stops the case's retention clock."""
+    case = permissions.get_case_for_user(request.user, pk, perm="change_case")
+    if case.anonymised_on is not None:
+        messages.error(request, _("Sagen er allerede anonymiseret."))
+        return redirect(case_url(case))
+    form = LegalHoldForm(request.POST)
+    if not form.is_valid():
+        return render_detail(request, case, status=400, error_anchor="status", legal_hold_form=form)
+    hold = form.cleaned_data["hold"]
+    actions.set_legal_hold(
+        case=case, by=acting_user(request), hold=hold, reason=form.cleaned_data["reason"]
+    )
+    if hold:
+        messages.success(request, _("Sagen er sat i retligt tilbagehold og slettes ikke."))
+    else:
+        messages.success(request, _("Det retlige tilbagehold er ophævet."))
     return redirect(case_url(case))
 
 

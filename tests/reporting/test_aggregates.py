@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from accounts.models import User
+from concerns.choices import AgeBand, age_band
 from concerns.models import Municipality
 from reporting import facts
 from reporting.aggregates import Cell, format_count
-from reporting.facts import AgeBand, age_band
 from tests.conftest import make_case
 
 
