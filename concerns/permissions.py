@@ -8,6 +8,7 @@ Rules (DESIGN.md §2):
 - coordinators see the cases of their municipalities;
 - police liaisons see only cases shared with their district;
 - ministry analysts and administrators see no case at all;
+- an anonymised case can be read but not changed (403);
 - the admin is for administrators only, from ADMIN_ALLOWED_NETWORKS;
 - an object the user may not see answers 404; a visible object the user may not
   change answers 403 on writes.
@@ -103,12 +104,18 @@ def cases_visible_to(user: AnyUser) -> CaseQuerySet:
     return Case.objects.filter(pk__in=visible.values("pk"))
 
 
+# What is left of an anonymised case may be read, never added to: a new note or
+# share would bring personal data back.
+READ_PERMS = frozenset({"view_case", "view_municipality_section", "view_police_section"})
+
+
 def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
     """The codenames the user holds on this case."""
     worker = case_worker(user)
     if worker is None:
         return frozenset()
-    return frozenset(ObjectPermissionChecker(worker).get_perms(case))
+    perms = frozenset(ObjectPermissionChecker(worker).get_perms(case))
+    return perms & READ_PERMS if case.anonymised_on is not None else perms
 
 
 def get_case_for_user(user: AnyUser, pk: int, perm: str = "view_case") -> Case:

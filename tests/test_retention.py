@@ -266,3 +266,18 @@ def test_only_the_municipality_may_hold_a_case(
     assert client.post(f"/sager/{shared_case.pk}/tilbagehold/", payload).status_code == 404
     shared_case.refresh_from_db()
     assert not shared_case.legal_hold
+
+
+def test_an_anonymised_case_can_be_read_but_not_added_to(
+    client: Client, coordinator: User, kbh: Municipality
+) -> None:
+    case = ended(make_case(coordinator, kbh), date(2020, 1, 1))
+    apply_retention(TODAY)
+    client.force_login(coordinator)
+    page = client.get(f"/sager/{case.pk}/").content.decode()
+    assert NAME not in page and "Anonymiseret den" in page
+    assert 'name="body"' not in page and "Del sagen" not in page
+    note = {"visibility": NoteVisibility.SHARED, "body": "Mikkel Hansen er flyttet"}
+    assert client.post(f"/sager/{case.pk}/notater/", note).status_code == 403
+    assert client.post(f"/sager/{case.pk}/tilbagehold/", {"hold": "on"}).status_code == 403
+    assert not Note.objects.filter(case=case).exists()

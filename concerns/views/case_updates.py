@@ -85,9 +85,6 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     """Set or lift a legal hold, which stops the case's retention clock."""
     case = permissions.get_case_for_user(request.user, pk, perm="change_case")
-    if case.anonymised_on is not None:
-        messages.error(request, _("Sagen er allerede anonymiseret."))
-        return redirect(case_url(case))
     form = LegalHoldForm(request.POST)
     if not form.is_valid():
         return render_detail(request, case, status=400, error_anchor="status", legal_hold_form=form)

@@ -219,10 +219,9 @@ def _detail_forms(
         ]
         forms["can_close"] = Status.CLOSED in targets
         forms["can_cancel"] = Status.CANCELLED in targets
-        if case.anonymised_on is None:
-            forms["legal_hold_form"] = bound.get("legal_hold_form") or LegalHoldForm(
-                initial={"hold": "off" if case.legal_hold else "on"}
-            )
+        forms["legal_hold_form"] = bound.get("legal_hold_form") or LegalHoldForm(
+            initial={"hold": "off" if case.legal_hold else "on"}
+        )
     if "view_case" in perms and case.person is not None and case.person.cpr_encrypted:
         forms["reveal_cpr_form"] = bound.get("reveal_cpr_form") or RevealCprForm()
     if "screen_case" in perms:
