@@ -13,6 +13,8 @@ import pghistory
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -54,6 +56,8 @@ def track_changes(model: _Tracked) -> _Tracked:
         pghistory.DeleteEvent(),
         model_name=f"{model.__name__}History",
         obj_field=pghistory.ObjForeignKey(related_name="history"),
+        # A search document is derived data, rebuilt by its own trigger.
+        exclude=[f.name for f in model._meta.fields if isinstance(f, SearchVectorField)],
     )(model)
 
 
@@ -327,6 +331,9 @@ class Case(models.Model):
     )
     # Set when retention stripped the case of personal data (concerns.retention).
     anonymised_on = models.DateField(_("anonymiseret"), null=True, blank=True, editable=False)
+    # Full-text search document (Danish): the person's name and the description,
+    # kept by database triggers (migration 0006) whenever either changes.
+    search = SearchVectorField(null=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -361,6 +368,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status"], name="case_muni_status_idx"),
             models.Index(fields=["received_on"], name="case_received_idx"),
+            GinIndex(fields=["search"], name="case_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -435,6 +443,15 @@ class FollowUpAction(models.Model):
     due_on = models.DateField(_("frist"), null=True, blank=True)
     ended_on = models.DateField(_("slut"), null=True, blank=True)
     outcome = models.TextField(_("resultat"), blank=True)
+    # The user who is to carry the action out; their "Mine opgaver" lists it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_actions",
+        verbose_name=_("tildelt"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

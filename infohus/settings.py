@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "audit.tasks.purge_read_log",
         "schedule": crontab(hour=2, minute=15),
     },
+    "remind-of-overdue-actions": {
+        "task": "concerns.tasks.send_action_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "apply-retention": {
         "task": "concerns.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=45),

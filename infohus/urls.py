@@ -14,6 +14,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("sager/", include("concerns.urls")),
+    path("moeder/", include("concerns.urls_meetings")),
+    path("opgaver/", include("concerns.urls_tasks")),
     path("rapporter/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
