@@ -1,0 +1,80 @@
+"""The case list: the cases the user may see, searched, filtered, sorted and paged.
+
+One URL serves the page and, for htmx requests, just the results region
+(`_case_table.html`); without JavaScript the filter form submits normally.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from audit.log import record_many
+from audit.models import AuditAction
+from concerns import permissions
+from concerns.filters import (
+    RELEVANCE,
+    CaseFilterForm,
+    active_filters,
+    chosen_sort,
+    filter_cases,
+    parse_sort,
+    sort_cases,
+    sort_links,
+)
+from concerns.views.cases import HtmxHttpRequest
+
+CASES_PER_PAGE = 25
+
+
+@require_GET
+def case_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The cases the user may see, newest first (best match first when searching),
+    25 to a page. Every case shown is written to the audit trail."""
+    if not permissions.works_on_cases(request.user):
+        raise Http404
+    # The search text travels in the query string (a GET form: the list can be
+    # bookmarked, paged and sorted). It must never be written to a log: the audit
+    # trail records only that a search was made, and access logs must leave the
+    # query string out.
+    form = CaseFilterForm(
+        request.GET, municipalities=list(permissions.municipalities_of(request.user))
+    )
+    criteria = form.criteria()
+    sort = parse_sort(request.GET.get("sort"), searching="q" in criteria)
+    cases = filter_cases(permissions.cases_visible_to(request.user), criteria, timezone.localdate())
+    if "q" in criteria:
+        cases = permissions.without_stubs(request.user, cases)
+    cases = sort_cases(cases, sort).with_list_data()
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
+    rows = list(page.object_list)
+    for case in rows:
+        case.person_shown = permissions.person_shown_in_list(request.user, case)  # type: ignore[attr-defined]
+    record_many(
+        user=request.user,
+        action=AuditAction.LIST,
+        rows=[("concerns.case", str(case.pk), case.person_id) for case in rows],
+        purpose="søgning" if "q" in criteria else "sagsliste",
+    )
+    # A history restore (back button, page not cached) needs the whole page.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "cases": rows,
+        "filters": active_filters(form, request.GET),
+        "sort": sort,
+        "sort_links": sort_links(request.GET, sort),
+        "chosen_sort": chosen_sort(request.GET.get("sort")),
+        "by_relevance": sort == RELEVANCE,
+        "fragment": fragment,
+    }
+    template = "concerns/_case_table.html" if fragment else "concerns/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
