@@ -1,6 +1,10 @@
 """Each user's follow-up actions: "Mine opgaver" (/opgaver/)."""
 
-from django.urls import path  # noqa: F401 - used as pages are added
+from django.urls import path
+
+from concerns.views import my_tasks
 
 app_name = "tasks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", my_tasks.my_tasks, name="list"),
+]
