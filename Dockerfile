@@ -37,4 +37,4 @@ USER infohus
 EXPOSE 8000
 # gunicorn takes its number of workers from WEB_CONCURRENCY.
 # Migrations and grants run as the schema owner; gunicorn as the application's role.
-CMD ["sh", "-c", "DATABASE_AS_OWNER=true python manage.py migrate --noinput && DATABASE_AS_OWNER=true python manage.py grant_app_role && exec gunicorn infohus.wsgi --bind 0.0.0.0:8000 --access-logfile - --no-control-socket"]
+CMD ["sh", "-c", "DATABASE_AS_OWNER=true python manage.py migrate --noinput && DATABASE_AS_OWNER=true python manage.py grant_app_role && exec gunicorn infohus.wsgi --bind 0.0.0.0:8000 --config infohus/gunicorn.conf.py"]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 
 SIGNED_IN_AT = "signed_in_at"
@@ -90,5 +90,24 @@ def admin_only_from_allowed_networks(
         ):
             raise Http404
         return get_response(request)
+
+    return middleware
+
+
+def language_from_choice(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Danish unless the user chose another language with the switch (the language
+    cookie set by `set_language`); unlike LocaleMiddleware, the browser's
+    Accept-Language never changes the language of a page on its own."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
     return middleware

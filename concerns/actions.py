@@ -7,19 +7,24 @@ itself, the case's timeline event and the audit entry. Callers check access firs
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import DateField, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from accounts.models import User
 from audit.log import record
 from audit.models import AuditAction
 from concerns import permissions
-from concerns.choices import EventKind, NoteVisibility, Status, age_band_floor
+from concerns.choices import ActionStatus, EventKind, NoteVisibility, Status, age_band_floor
+from concerns.cpr import lookup_hash
 from concerns.models import (
     OPEN_STATUSES,
     Assessment,
@@ -28,12 +33,14 @@ from concerns.models import (
     DeletionReceipt,
     FollowUpAction,
     Meeting,
+    MeetingParticipant,
     Municipality,
     Note,
     Person,
     PoliceDistrict,
     Share,
 )
+from concerns.reminders import OPEN_ACTION_STATUSES
 from concerns.workflow import TransitionInput, check_transition
 
 
@@ -84,7 +91,13 @@ def record_concern(
     previous_case: Case | None = None,
 ) -> Case:
     """Register a new concern: the person (new or existing), the case, its number,
-    its access grants, the first timeline event and the audit entry."""
+    its access grants, the first timeline event and the audit entry.
+
+    An existing `person` is used as registered: `person_fields` are then ignored, so
+    linking never overwrites what is recorded about them. `previous_case` (the
+    person's ended case this one continues) must be that person's."""
+    if previous_case is not None and (person is None or previous_case.person_id != person.pk):
+        raise ValueError("the previous case must be the same person's")
     if person is None and person_fields:
         person = Person.objects.create(**person_fields)
     received_on: date = case_fields["received_on"]
@@ -415,3 +428,335 @@ def anonymise_case(*, case_id: int, today: date, rule: str) -> DeletionReceipt |
         removed=removed,
         person_anonymised=person_anonymised,
     )
+
+
+# --- Meetings ---------------------------------------------------------------------
+
+# Imported here, not at the top, so this block could be added without editing lines
+# other work was changing at the same time; move them up when convenient.
+
+
+@transaction.atomic
+def schedule_meeting(*, by: User, municipality: Municipality, kind: str, held_on: date) -> Meeting:
+    """Put an analysis or follow-up meeting of one municipality's infohus in the diary."""
+    meeting = Meeting.objects.create(
+        municipality=municipality, kind=kind, held_on=held_on, created_by=by
+    )
+    record(user=by, action=AuditAction.CREATE, obj=meeting, purpose="møde planlagt")
+    return meeting
+
+
+@transaction.atomic
+def reschedule_meeting(*, meeting: Meeting, by: User, kind: str, held_on: date) -> Meeting:
+    meeting.kind = kind
+    meeting.held_on = held_on
+    meeting.save(update_fields=["kind", "held_on"])
+    record(user=by, action=AuditAction.UPDATE, obj=meeting, purpose="møde ændret")
+    return meeting
+
+
+@transaction.atomic
+def add_meeting_participant(
+    *, meeting: Meeting, by: User, authority: str, role: str
+) -> MeetingParticipant:
+    participant = meeting.participants.create(authority=authority, role=role)
+    record(user=by, action=AuditAction.UPDATE, obj=meeting, purpose="mødedeltager tilføjet")
+    return participant
+
+
+@transaction.atomic
+def remove_meeting_participant(*, participant: MeetingParticipant, by: User) -> None:
+    meeting = participant.meeting
+    participant.delete()
+    record(user=by, action=AuditAction.UPDATE, obj=meeting, purpose="mødedeltager fjernet")
+
+
+@transaction.atomic
+def attach_case_to_meeting(*, meeting: Meeting, case: Case, by: User) -> None:
+    """Put a case on a meeting's agenda; the case's timeline says so."""
+    meeting.cases.add(case)
+    _touch(case)
+    _event(
+        case,
+        EventKind.MEETING,
+        by,
+        detail=gettext("Sat på dagsordenen: %(meeting)s") % {"meeting": meeting},
+    )
+    record(
+        user=by,
+        action=AuditAction.UPDATE,
+        obj=case,
+        person_id=case.person_id,
+        purpose=f"sat på dagsordenen til møde {meeting.pk}",
+    )
+
+
+def meeting_has_recorded(meeting: Meeting, case: Case) -> bool:
+    """Whether the meeting assessed the case or made agreements about it."""
+    return (
+        meeting.assessments.filter(case=case).exists()
+        or meeting.agreements.filter(case=case).exists()
+    )
+
+
+@transaction.atomic
+def detach_case_from_meeting(*, meeting: Meeting, case: Case, by: User) -> bool:
+    """Take a case off a meeting's agenda. Refused (False) once the meeting has
+    assessed it or agreed on actions for it: those stay tied to the meeting."""
+    if meeting_has_recorded(meeting, case):
+        return False
+    meeting.cases.remove(case)
+    _touch(case)
+    _event(
+        case,
+        EventKind.MEETING,
+        by,
+        detail=gettext("Taget af dagsordenen: %(meeting)s") % {"meeting": meeting},
+    )
+    record(
+        user=by,
+        action=AuditAction.UPDATE,
+        obj=case,
+        person_id=case.person_id,
+        purpose=f"taget af dagsordenen til møde {meeting.pk}",
+    )
+    return True
+
+
+@transaction.atomic
+def record_agreement(
+    *, meeting: Meeting, case: Case, by: User, fields: dict[str, Any]
+) -> FollowUpAction:
+    """An agreement made at a meeting: a follow-up action with a deadline, tied to
+    the meeting; the case goes on the meeting's agenda if it was not already."""
+    if fields.get("due_on") is None:
+        raise ValueError("an agreement needs a due date")
+    meeting.cases.add(case)
+    action = FollowUpAction.objects.create(case=case, meeting=meeting, created_by=by, **fields)
+    _touch(case)
+    _event(case, EventKind.ACTION_ADDED, by, detail=f"{action} ({meeting})")
+    record(
+        user=by,
+        action=AuditAction.CREATE,
+        obj=action,
+        person_id=case.person_id,
+        purpose=f"aftale på møde {meeting.pk}",
+    )
+    return action
+
+
+# --- Updating follow-up actions ---------------------------------------------------------
+
+
+# What an update may change, and so what `action_state` fingerprints.
+ACTION_UPDATE_FIELDS = ("status", "outcome", "consent_recorded", "due_on", "assignee")
+
+
+class ActionConflict(Exception):
+    """The action changed after the form was opened; nothing was written."""
+
+    def __init__(self, current: FollowUpAction) -> None:
+        super().__init__("the follow-up action changed after the form was opened")
+        self.current = current
+
+
+def action_state(action: FollowUpAction) -> str:
+    """A fingerprint of the fields an update may change. The update form carries
+    the one it was opened with, and `update_follow_up_action` refuses to write over
+    a different one, so a change made in between is never silently lost."""
+    values = [
+        action.status,
+        action.outcome,
+        action.consent_recorded,
+        action.due_on.isoformat() if action.due_on else None,
+        action.assignee_id,
+    ]
+    return hashlib.sha256(json.dumps(values).encode()).hexdigest()
+
+
+@transaction.atomic
+def update_follow_up_action(
+    *, action: FollowUpAction, by: User, fields: dict[str, Any], expected_state: str
+) -> list[str]:
+    """Change an action's status, outcome, consent, due date or assignee, unless the
+    action changed since `expected_state` was taken (raises ActionConflict).
+
+    Returns the names of the fields that changed; nothing is written when none did.
+    A completed action needs an outcome. An action that is finished gets today as
+    its end date unless it has one; one that is reopened loses its end date.
+    """
+    current = (
+        FollowUpAction.objects.select_for_update(of=("self",))
+        .select_related("case", "assignee")
+        .get(pk=action.pk)
+    )
+    if action_state(current) != expected_state:
+        raise ActionConflict(current)
+    before = {name: getattr(current, name) for name in ACTION_UPDATE_FIELDS}
+    changed = [
+        name for name in ACTION_UPDATE_FIELDS if name in fields and fields[name] != before[name]
+    ]
+    for name in changed:
+        setattr(current, name, fields[name])
+    if current.status == ActionStatus.COMPLETED and not current.outcome.strip():
+        raise ValueError("a completed follow-up action needs an outcome")
+    if not changed:
+        return []
+    update_fields = [*changed, *_end_date_change(current, before["status"])]
+    current.save(update_fields=update_fields)
+    case = current.case
+    _touch(case)
+    _event(case, EventKind.ACTION_UPDATED, by, detail=_action_changes(current, before, changed))
+    record(
+        user=by,
+        action=AuditAction.UPDATE,
+        obj=current,
+        person_id=case.person_id,
+        purpose="opdatering af indsats",
+    )
+    return changed
+
+
+def _end_date_change(action: FollowUpAction, status_before: str) -> list[str]:
+    finished = action.status not in OPEN_ACTION_STATUSES
+    was_finished = status_before not in OPEN_ACTION_STATUSES
+    if finished and not was_finished and action.ended_on is None:
+        action.ended_on = timezone.localdate()
+        return ["ended_on"]
+    if was_finished and not finished and action.ended_on is not None:
+        action.ended_on = None
+        return ["ended_on"]
+    return []
+
+
+def _action_changes(action: FollowUpAction, before: dict[str, Any], changed: list[str]) -> str:
+    """The timeline's summary of an update: old and new values, but never the
+    outcome's free text."""
+    parts = []
+    for name in changed:
+        label = capfirst(_action_field_label(name))
+        if name == "outcome":
+            parts.append(gettext("%(field)s ændret") % {"field": label})
+        else:
+            old, new = _shown(name, before[name]), _shown(name, getattr(action, name))
+            parts.append(f"{label}: {old} → {new}")
+    return f"{action}: {'; '.join(parts)}"[:500]
+
+
+def _action_field_label(name: str) -> str:
+    return str(next(f.verbose_name for f in FollowUpAction._meta.fields if f.name == name))
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if name == "status":
+        return str(ActionStatus(value).label)
+    if isinstance(value, bool):
+        return gettext("Ja") if value else gettext("Nej")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, User):
+        return value.get_full_name() or value.username
+    return str(value)
+
+
+# --- Editing a case ---------------------------------------------------------------
+
+
+class EditConflict(Exception):
+    """Someone saved the case after the edit form was loaded; nothing was written.
+    `current` is the case as it is now."""
+
+    def __init__(self, current: Case) -> None:
+        super().__init__(f"case {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def _differs(old: Any, new: Any) -> bool:
+    # A multi-valued field is a set of codes: the same codes in another order are no change.
+    if isinstance(old, list) and isinstance(new, list):
+        return sorted(old) != sorted(new)
+    return bool(old != new)
+
+
+def _apply(obj: Case | Person, fields: dict[str, Any]) -> list[str]:
+    """Set the fields whose value differs; return their names."""
+    changed = [name for name, value in fields.items() if _differs(getattr(obj, name), value)]
+    for name in changed:
+        setattr(obj, name, fields[name])
+    return changed
+
+
+def _apply_to_person(person: Person, fields: dict[str, Any]) -> list[str]:
+    fields = dict(fields)
+    cpr = fields.pop("cpr", "")  # empty: keep the registered number
+    changed = _apply(person, fields)
+    if cpr and lookup_hash(cpr) != person.cpr_hash:
+        person.cpr = cpr
+        changed.append("cpr")
+    return changed
+
+
+def _verbose_name(model: type[Case] | type[Person], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.verbose_name)
+
+
+def _changed_labels(case_fields: list[str], person_fields: list[str]) -> str:
+    """The changed fields by name, for the timeline; never their values."""
+    parts = []
+    if case_fields:
+        parts.append(", ".join(_verbose_name(Case, name) for name in case_fields))
+    if person_fields:
+        labels = [
+            gettext("CPR-nummer") if name == "cpr" else _verbose_name(Person, name)
+            for name in person_fields
+        ]
+        parts.append(gettext("personen: %(fields)s") % {"fields": ", ".join(labels)})
+    return (gettext("Ændret: %(fields)s") % {"fields": "; ".join(parts)})[:500]
+
+
+@transaction.atomic
+def update_case(
+    *,
+    case: Case,
+    by: User,
+    fields: dict[str, Any],
+    expected_version: int,
+    person_fields: dict[str, Any] | None = None,
+) -> list[str]:
+    """Change a case's descriptive fields, and its person's details, provided nobody
+    has saved the case since the form read `expected_version`; otherwise raise
+    EditConflict and write nothing. The row lock makes check and write one step.
+
+    The timeline names the changed fields, not their values (the change history
+    keeps before and after). Returns the changed names, the person's as "person.<name>";
+    an edit that changes nothing writes nothing."""
+    current = (
+        Case.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=case.pk)
+    )
+    if current.version != expected_version:
+        raise EditConflict(current)
+    changed = _apply(current, fields)
+    person_changed: list[str] = []
+    if person_fields is not None and current.person_id is not None:
+        person = Person.objects.select_for_update().get(pk=current.person_id)
+        person_changed = _apply_to_person(person, person_fields)
+        if person_changed:
+            person.save()
+    if not changed and not person_changed:
+        return []
+    current.version += 1
+    current.save(update_fields=[*changed, "version", "updated_at"])
+    _event(current, EventKind.UPDATED, by, detail=_changed_labels(changed, person_changed))
+    names = [*changed, *(f"person.{name}" for name in person_changed)]
+    record(
+        user=by,
+        action=AuditAction.UPDATE,
+        obj=current,
+        person_id=current.person_id,
+        purpose=f"sagsoplysninger ændret: {', '.join(names)}",
+    )
+    return names

@@ -9,6 +9,7 @@ message and input wired together with `aria-describedby`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from concerns import choices as c
-from concerns.models import Case, FollowUpAction, Municipality, Person, PoliceDistrict
+from concerns.duplicates import Match
+from concerns.models import Case, FollowUpAction, Municipality, Note, Person, PoliceDistrict
+from concerns.permissions import action_assignees
 
 FIELD_TEMPLATE = "concerns/forms/field.html"
 CHOOSE = _("Vælg")
@@ -287,8 +291,17 @@ class CaseForm(DkfdsModelForm):
             "milieu_tie": forms.RadioSelect,
         }
 
-    def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, municipalities: QuerySet[Municipality] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.single_municipality: Municipality | None = None
+        if municipalities is not None:
+            self._offer_municipalities(municipalities)
+        self.fields["received_on"].initial = timezone.localdate
+        self.fields["age_at_receipt"].validators.append(MaxValueValidator(120))
+
+    def _offer_municipalities(self, municipalities: QuerySet[Municipality]) -> None:
         field = self.fields["municipality"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = municipalities
@@ -298,8 +311,6 @@ class CaseForm(DkfdsModelForm):
         if self.single_municipality is not None:
             field.widget = forms.HiddenInput()
             field.initial = self.single_municipality.pk
-        self.fields["received_on"].initial = timezone.localdate
-        self.fields["age_at_receipt"].validators.append(MaxValueValidator(120))
 
     def is_group_checked(self) -> bool:
         """Whether the submitted data marks a group concern (before validation)."""
@@ -313,7 +324,7 @@ class CaseForm(DkfdsModelForm):
     def case_fields(self) -> dict[str, Any]:
         """What `actions.record_concern` takes as `case_fields`."""
         fields = dict(self.cleaned_data)
-        fields.pop("municipality")
+        fields.pop("municipality", None)
         return fields
 
 
@@ -364,7 +375,8 @@ class ScreeningForm(DkfdsForm):
 
 
 class FollowUpActionForm(DkfdsModelForm):
-    """A follow-up action (indsats) planned by one authority."""
+    """A follow-up action (indsats) planned by one authority, and the user who is to
+    carry it out: someone who works on the case (see `AssigneeField`)."""
 
     class Meta:
         model = FollowUpAction
@@ -378,6 +390,7 @@ class FollowUpActionForm(DkfdsModelForm):
             "status",
             "starts_on",
             "due_on",
+            "assignee",
             "outcome",
         ]
         labels = {
@@ -398,9 +411,13 @@ class FollowUpActionForm(DkfdsModelForm):
             "outcome": _textarea(3),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "action-%s")
         super().__init__(*args, **kwargs)
+        if case is None:
+            del self.fields["assignee"]  # without a case there is no one to choose
+        else:
+            self.fields["assignee"] = AssigneeField(action_assignees(case))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -408,6 +425,7 @@ class FollowUpActionForm(DkfdsModelForm):
         starts_on, due_on = cleaned.get("starts_on"), cleaned.get("due_on")
         if starts_on and due_on and due_on < starts_on:
             self.add_error("due_on", _("Fristen kan ikke ligge før starten."))
+        require_outcome_when_completed(self)
         return cleaned
 
 
@@ -510,3 +528,205 @@ class LegalHoldForm(DkfdsForm):
         if data.get("hold") and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Skriv hvorfor sagen skal holdes tilbage."))
         return data
+
+
+# --- Intake duplicates, case edits and note corrections --------------------------------
+
+
+CHOOSE_PERSON = _(
+    "Vælg, om bekymringen skal knyttes til den registrerede person, eller om der skal "
+    "oprettes en ny person."
+)
+
+
+class DuplicateChoiceForm(DkfdsForm):
+    """At intake, when the person may be registered already: link the concern to
+    that person, or create a new one. Only the offered persons can be chosen."""
+
+    NEW = "new"
+
+    link = forms.ChoiceField(
+        label=_("Er det den samme person?"),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": CHOOSE_PERSON},
+    )
+
+    def __init__(self, *args: Any, matches: Sequence[Match], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matches = list(matches)
+        field = self.fields["link"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (str(match.person.pk), _("Knyt til denne person: %(name)s") % {"name": match.person})
+            for match in self.matches
+        ] + [(self.NEW, _("Opret ny person"))]
+
+    def clean_link(self) -> str:
+        value: str = self.cleaned_data["link"]
+        if self.matches and not value:
+            raise forms.ValidationError(CHOOSE_PERSON)
+        return value
+
+    def linked(self) -> Match | None:
+        """The chosen registered person, or None for a new person."""
+        value = self.cleaned_data.get("link")
+        return next((match for match in self.matches if str(match.person.pk) == value), None)
+
+
+class CaseEditForm(CaseForm):
+    """The descriptive fields of a recorded case, with the version the form was
+    loaded at. Not the status: that changes through transitions only."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta(CaseForm.Meta):
+        fields = [name for name in CaseForm.Meta.fields if name != "municipality"]
+        help_texts = {
+            name: text for name, text in CaseForm.Meta.help_texts.items() if name == "housing_area"
+        }
+
+    def case_fields(self) -> dict[str, Any]:
+        """What `actions.update_case` takes as `fields`."""
+        fields = super().case_fields()
+        fields.pop("version")
+        return fields
+
+
+class PersonEditForm(PersonForm):
+    """The person's details on a recorded case. The CPR number is never put into the
+    form: left empty, the registered number is kept."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.cpr_encrypted:
+            self.fields["cpr"].help_text = _(
+                "Lad feltet stå tomt for at beholde det registrerede nummer (%(masked)s)."
+            ) % {"masked": self.instance.masked_cpr}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        born = cleaned.get("date_of_birth")
+        kept = not cleaned.get("cpr") and self.instance.cpr_encrypted
+        if kept and born and born.strftime("%d%m%y") != self.instance.cpr[:6]:
+            self.add_error(
+                "date_of_birth", _("Fødselsdatoen passer ikke med det registrerede CPR-nummer.")
+            )
+        return cleaned
+
+
+class NoteCorrectionForm(DkfdsForm):
+    """A correction of a journal entry: a new note that refers to the old one, which
+    stays. Only a note the user may see, and that is not corrected yet, qualifies."""
+
+    corrects = forms.ModelChoiceField(
+        queryset=Note.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Notatet kan ikke rettes.")},
+    )
+    body = forms.CharField(label=_("Rettelse"), widget=_textarea(4))
+
+    def __init__(self, *args: Any, notes: QuerySet[Note], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "correct-%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["corrects"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = notes.filter(corrections__isnull=True)
+
+
+# --- Follow-up actions: who carries them out, and updates ----------------------------------
+
+
+class AssigneeField(forms.TypedChoiceField):
+    """One of `users` (those who work on the case), or no one. The users are read
+    once, when the field is made, and a choice is checked against them."""
+
+    def __init__(self, users: Iterable[User], **kwargs: Any) -> None:
+        self.users = {user.pk: user for user in users}
+        choices = [("", _("Ingen")), *((pk, _user_label(u)) for pk, u in self.users.items())]
+        super().__init__(
+            label=_("Tildelt"),
+            help_text=_("Den, der skal udføre indsatsen. Den vises under »Mine opgaver«."),
+            choices=choices,
+            coerce=self._user,
+            empty_value=None,
+            required=False,
+            widget=forms.Select(attrs={"class": "form-select"}),
+            error_messages={"invalid_choice": _("Vælg en, der arbejder på sagen.")},
+            **kwargs,
+        )
+
+    def _user(self, value: str) -> User:
+        return self.users[int(value)]
+
+
+def _user_label(user: User) -> str:
+    return f"{user.get_full_name() or user.username} ({user.get_role_display()})"
+
+
+def require_outcome_when_completed(form: forms.BaseForm) -> None:
+    """A completed action needs its outcome written down."""
+    cleaned = form.cleaned_data
+    completed = cleaned.get("status") == c.ActionStatus.COMPLETED
+    if completed and not (cleaned.get("outcome") or "").strip() and "outcome" not in form.errors:
+        form.add_error(
+            "outcome", _("Skriv resultatet af indsatsen, før du markerer den som gennemført.")
+        )
+
+
+class ActionUpdateForm(DkfdsForm):
+    """Progress on a follow-up action: status, outcome, consent, due date, assignee.
+
+    `state` carries the action's fingerprint (`actions.action_state`) from when
+    the form was opened, so a change made by someone else in between is caught.
+    """
+
+    status = forms.ChoiceField(label=_("Status"), choices=c.ActionStatus.choices)
+    outcome = forms.CharField(
+        label=_("Resultat"),
+        required=False,
+        max_length=5000,
+        widget=_textarea(3),
+        help_text=_("Skal udfyldes, når indsatsen er gennemført."),
+    )
+    consent_recorded = forms.BooleanField(label=_("Samtykke er registreret"), required=False)
+    due_on = forms.DateField(label=_("Frist"), required=False, widget=_date_input())
+    state = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, action: FollowUpAction, assignees: Iterable[User], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", f"indsats-{action.pk}-%s")
+        kwargs["initial"] = {
+            "status": action.status,
+            "outcome": action.outcome,
+            "consent_recorded": action.consent_recorded,
+            "due_on": action.due_on,
+            "assignee": action.assignee_id or "",
+            **kwargs.get("initial", {}),
+        }
+        super().__init__(*args, **kwargs)
+        self.action = action
+        field = AssigneeField(assignees)
+        if action.assignee is not None and action.assignee_id not in field.users:
+            field.help_text = _(
+                "%(name)s arbejder ikke længere på sagen. Vælg en anden, eller lad feltet stå tomt."
+            ) % {"name": action.assignee.get_full_name() or action.assignee.username}
+        self.fields["assignee"] = field
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        due_on, starts_on = cleaned.get("due_on"), self.action.starts_on
+        if due_on and starts_on and due_on < starts_on:
+            self.add_error(
+                "due_on",
+                _("Fristen kan ikke ligge før indsatsens start (%(start)s).")
+                % {"start": starts_on.strftime("%d.%m.%Y")},
+            )
+        require_outcome_when_completed(self)
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        """What `actions.update_follow_up_action` takes as `fields`."""
+        names = ("status", "outcome", "consent_recorded", "due_on", "assignee")
+        return {name: self.cleaned_data[name] for name in names}

@@ -231,6 +231,75 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def with_list_data(self) -> CaseQuerySet:
         return self.select_related("person", "municipality")
 
+    def search(self, text: str) -> CaseQuerySet:
+        """Cases whose person's name or description matches `text` (PostgreSQL
+        full-text search in Danish, web-search syntax), or whose number contains it
+        if it looks like a case number; best match first by `rank`."""
+        # Imported here: nothing else in this module needs the search expressions.
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.db.models.functions import Coalesce
+
+        text = text.strip()
+        query = SearchQuery(text, config="danish", search_type="websearch")
+        match = Q(search=query)
+        rank: models.Expression = Coalesce(SearchRank(models.F("search"), query), models.Value(0.0))
+        if self._looks_like_case_number(text):
+            match |= Q(number__icontains=text)
+            # A case-number hit comes before any word match (word ranks stay below 1).
+            rank = rank + models.Case(
+                models.When(number__icontains=text, then=models.Value(1.0)),
+                default=models.Value(0.0),
+            )
+        return self.filter(match).annotate(
+            rank=models.ExpressionWrapper(rank, output_field=models.FloatField())
+        )
+
+    @staticmethod
+    def _looks_like_case_number(text: str) -> bool:
+        """Digits and dashes with a dash or an "IH" in front: "IH-0101-2025-0007",
+        "2025-0007", "ih0101". A name or a word never matches."""
+        upper = text.upper()
+        rest = upper.removeprefix("IH")
+        return (
+            ("-" in rest or rest != upper)
+            and any(char.isdigit() for char in rest)
+            and all(char in "0123456789-" for char in rest)
+        )
+
+    def in_age_band(self, band: str) -> CaseQuerySet:
+        """Cases whose age at receipt falls in `band` (an `AgeBand` code such as
+        "15-17" or "40+"; "unknown" for no age)."""
+        if band == c.AgeBand.UNKNOWN:
+            return self.filter(age_at_receipt__isnull=True)
+        low, _dash, high = band.rstrip("+").partition("-")
+        cases = self.filter(age_at_receipt__gte=int(low))
+        return cases.filter(age_at_receipt__lte=int(high)) if high else cases
+
+    def with_overdue_actions(self, today: date) -> CaseQuerySet:
+        """Cases with a follow-up action past its due date and still planned or running."""
+        overdue = FollowUpAction.objects.filter(
+            case=models.OuterRef("pk"),
+            due_on__lt=today,
+            status__in=[c.ActionStatus.PLANNED, c.ActionStatus.IN_PROGRESS],
+        )
+        return self.filter(models.Exists(overdue))
+
+    def shared_with_police(self) -> CaseQuerySet:
+        """Cases with an active (unrevoked) share with a police district."""
+        active = Share.objects.filter(case=models.OuterRef("pk"), revoked_at__isnull=True)
+        return self.filter(models.Exists(active))
+
+    def in_process_order(self, *, descending: bool = False) -> CaseQuerySet:
+        """Ordered by where the status comes in the case process (the order of
+        `Status`), not alphabetically by its code; newest first within a status."""
+        position = models.Case(
+            *(models.When(status=value, then=index) for index, value in enumerate(c.Status)),
+            default=len(c.Status),
+            output_field=models.IntegerField(),
+        )
+        by_status = position.desc() if descending else position.asc()
+        return self.order_by(by_status, "-received_on", "-id")
+
 
 @track_changes
 class Case(models.Model):

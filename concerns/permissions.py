@@ -9,6 +9,7 @@ Rules (DESIGN.md §2):
 - police liaisons see only cases shared with their district;
 - ministry analysts and administrators see no case at all;
 - an anonymised case can be read but not changed (403);
+- a case handed to police leaves its municipality a stub: number, status, dates;
 - the admin is for administrators only, from ADMIN_ALLOWED_NETWORKS;
 - an object the user may not see answers 404; a visible object the user may not
   change answers 403 on writes.
@@ -17,6 +18,7 @@ Rules (DESIGN.md §2):
 from __future__ import annotations
 
 import ipaddress
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -30,14 +32,18 @@ from guardian.shortcuts import get_objects_for_user
 from accounts.models import Role, User
 from audit.log import record
 from audit.models import AuditAction
-from concerns.choices import NoteVisibility
+from concerns import choices
+from concerns.choices import NoteVisibility, Status
 from concerns.models import (
+    OPEN_STATUSES,
     Case,
     CaseEvent,
     CaseGroupObjectPermission,
     CaseQuerySet,
+    Meeting,
     Municipality,
     Note,
+    Person,
     PoliceDistrict,
 )
 
@@ -109,12 +115,20 @@ def cases_visible_to(user: AnyUser) -> CaseQuerySet:
 READ_PERMS = frozenset({"view_case", "view_municipality_section", "view_police_section"})
 
 
+# What the municipality keeps of a case handed to police: that it exists, its
+# number, status and dates (`stub_only` selects the stub page).
+STUB_PERMS = frozenset({"view_case", "stub_only"})
+
+
 def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
     """The codenames the user holds on this case."""
     worker = case_worker(user)
     if worker is None:
         return frozenset()
     perms = frozenset(ObjectPermissionChecker(worker).get_perms(case))
+    if case.status == Status.HANDED_TO_POLICE and "view_municipality_section" in perms:
+        # Handed to police, the case is theirs: the municipality keeps a stub.
+        return STUB_PERMS
     return perms & READ_PERMS if case.anonymised_on is not None else perms
 
 
@@ -235,3 +249,190 @@ def from_admin_network(remote_addr: str | None) -> bool:
     except ValueError:
         return False
     return any(address in network for network in settings.ADMIN_ALLOWED_NETWORKS)
+
+
+# --- Meetings ---------------------------------------------------------------------
+# A meeting belongs to one municipality and is run by its coordinators. Everyone
+# else, police liaisons included, gets 404 on meeting pages.
+
+# Imported here, not at the top, so this block could be added without editing lines
+# other work was changing at the same time; move them up when convenient.
+
+
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
+    """The meetings of the user's municipalities; none for anyone but coordinators."""
+    return Meeting.objects.filter(municipality__in=municipalities_of(user))
+
+
+def can_plan_meetings(user: AnyUser) -> bool:
+    return municipalities_of(user).exists()
+
+
+def get_meeting_for_user(user: AnyUser, pk: int) -> Meeting:
+    """Load a meeting the user may see and change, or raise 404 (audited)."""
+    meeting = meetings_visible_to(user).select_related("municipality").filter(pk=pk).first()
+    if meeting is None:
+        record(
+            user=user,
+            action=AuditAction.DENIED,
+            object_type="concerns.meeting",
+            object_id=str(pk)[:50],
+            purpose="not visible",
+        )
+        raise Http404
+    return meeting
+
+
+def get_meeting_case_for_user(
+    user: AnyUser, meeting: Meeting, case_pk: int, perm: str = "change_case"
+) -> Case:
+    """A case on the meeting's agenda: 404 unless it is attached to the meeting and
+    visible to the user, 403 if visible without `perm` (e.g. anonymised)."""
+    if not meeting.cases.filter(pk=case_pk).exists():
+        record(
+            user=user,
+            action=AuditAction.DENIED,
+            object_type="concerns.case",
+            object_id=str(case_pk)[:50],
+            purpose=f"not on meeting {meeting.pk}",
+        )
+        raise Http404
+    return get_case_for_user(user, case_pk, perm)
+
+
+def cases_attachable_to(user: AnyUser, meeting: Meeting) -> CaseQuerySet:
+    """The cases the user may put on the meeting's agenda: open, not anonymised,
+    of the meeting's municipality, visible to the user and not already on it."""
+    return (
+        cases_visible_to(user)
+        .filter(
+            municipality_id=meeting.municipality_id,
+            status__in=OPEN_STATUSES,
+            anonymised_on__isnull=True,
+        )
+        .exclude(meetings=meeting)
+    )
+
+
+def agenda_shows_person(case: Case) -> bool:
+    """Whether a meeting's agenda may name the case's person: not once the case is
+    handed to police (the municipality keeps a stub) or anonymised."""
+    return case.status != choices.Status.HANDED_TO_POLICE and case.anonymised_on is None
+
+
+def assignees_in(municipality: Municipality) -> QuerySet[User]:
+    """Who may be given a follow-up action on the municipality's cases: its active
+    coordinators."""
+    return User.objects.filter(
+        groups__municipality=municipality, is_active=True, role=Role.COORDINATOR
+    ).order_by("first_name", "last_name", "username")
+
+
+# --- Intake duplicates, linked cases and person edits ------------------------------
+
+
+def cases_of_persons_visible_to(user: AnyUser, persons: QuerySet[Person]) -> CaseQuerySet:
+    """The cases of `persons` that the user may see, newest first.
+
+    A user knows of a person only through such a case: a duplicate check offers a
+    person, and lets a new case link to them, only through these cases, so a person
+    whose every case belongs to another municipality stays unknown (see
+    `concerns.duplicates`)."""
+    return (
+        cases_visible_to(user)
+        .filter(person__in=persons)
+        .select_related("person")
+        .order_by("-received_on", "-id")
+    )
+
+
+class CaseLinks(NamedTuple):
+    previous: Case | None
+    later: list[Case]
+
+
+def case_links_visible_to(user: AnyUser, case: Case) -> CaseLinks:
+    """The case this one continues ("previous") and the cases that continue it
+    ("later"), as far as the user may see them: a police liaison who sees only the
+    new, shared case learns nothing of the old one."""
+    visible = cases_visible_to(user)
+    previous = None
+    if case.previous_case_id is not None:
+        previous = visible.filter(pk=case.previous_case_id).first()
+    later = list(visible.filter(previous_case=case).order_by("received_on", "id"))
+    return CaseLinks(previous=previous, later=later)
+
+
+def person_editable_by(user: AnyUser, person: Person) -> bool:
+    """Whether the user may change a person's details. A person's details are shared
+    by all of their cases, so only someone who may change every one of those cases
+    may change them; otherwise an edit would rewrite what another municipality has
+    recorded. Anonymised persons are never changed."""
+    worker = case_worker(user)
+    if worker is None or person.anonymised_on is not None:
+        return False
+    changeable = get_objects_for_user(
+        worker,
+        "concerns.change_case",
+        klass=Case.objects.all(),
+        use_groups=True,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+    return not person.cases.exclude(pk__in=changeable.values("pk")).exists()
+
+
+# --- Follow-up actions ---------------------------------------------------------------
+
+
+def action_assignees(case: Case) -> QuerySet[User]:
+    """Who may be given a follow-up action on `case`: the active coordinators of its
+    municipality and, only while the case is shared with a police district, that
+    district's active liaisons. A revoked share takes the liaisons off at once."""
+    workers = User.objects.filter(is_active=True, is_superuser=False)
+    coordinators = workers.filter(role=Role.COORDINATOR, groups=case.municipality.group_id)
+    liaisons = workers.filter(
+        role=Role.POLICE,
+        groups__police_district__shares__in=case.shares.filter(revoked_at__isnull=True),
+    )
+    ordering = ("role", "first_name", "last_name", "username")  # coordinators first
+    return (coordinators | liaisons).distinct().order_by(*ordering)
+
+
+def journal_visible_on(case: Case, perms: frozenset[str]) -> list[Note]:
+    """The notes the user may read, newest first, each with `corrected_by` (the note
+    that corrects it) and `corrected_note` (the note it corrects), or None. A
+    correction has the visibility of the note it corrects, so both are in the list."""
+    notes = list(notes_visible_on(case, perms))
+    by_pk = {note.pk: note for note in notes}
+    for note in notes:
+        note.corrected_by = None  # type: ignore[attr-defined]
+    for note in notes:
+        corrected = by_pk.get(note.corrects_id) if note.corrects_id else None
+        note.corrected_note = corrected  # type: ignore[attr-defined]
+        if corrected is not None:
+            corrected.corrected_by = note  # type: ignore[attr-defined]
+    return notes
+
+
+# --- Stubs in lists and search ----------------------------------------------------
+
+
+def person_shown_in_list(user: AnyUser, case: Case) -> bool:
+    """A coordinator's list does not name the person of a case handed to police:
+    the municipality keeps only a stub of it."""
+    worker = case_worker(user)
+    return not (
+        worker is not None
+        and worker.role == Role.COORDINATOR
+        and case.status == Status.HANDED_TO_POLICE
+    )
+
+
+def without_stubs(user: AnyUser, cases: CaseQuerySet) -> CaseQuerySet:
+    """For a search: a coordinator must not find a case handed to police by its
+    person's name or description, which the stub no longer shows."""
+    worker = case_worker(user)
+    if worker is not None and worker.role == Role.COORDINATOR:
+        return cases.exclude(status=Status.HANDED_TO_POLICE)
+    return cases

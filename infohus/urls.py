@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -12,7 +13,8 @@ urlpatterns = [
     path("login/kode/", accounts_views.verify, name="verify_second_factor"),
     path("login/kode/opsaet/", accounts_views.enrol, name="enrol_second_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Public: the sign-in page has the language switch too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("sager/", include("concerns.urls")),
     path("moeder/", include("concerns.urls_meetings")),
     path("opgaver/", include("concerns.urls_tasks")),

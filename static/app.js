@@ -22,6 +22,9 @@
     document.body.addEventListener("htmx:afterSettle", function (event) {
       // An outerHTML swap replaces the target element; find its successor by id.
       var target = event.detail.target;
+      if (!target) {
+        return; // a history restore has no target
+      }
       if (!target.isConnected && target.id) {
         target = document.getElementById(target.id);
       }

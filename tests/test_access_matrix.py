@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role, User
+from concerns import actions
 from concerns.models import Case, PoliceDistrict
 from reporting.models import JobStatus, ReportJob
 from tests.conftest import make_user, share_with_police
@@ -39,18 +40,35 @@ MATRIX: dict[str, tuple[str, dict[str, int | str]]] = {
     "verify_second_factor": ("get", row(LOGIN, 200, 200, 200, 200, 200)),
     "enrol_second_factor": ("get", row(LOGIN, 302, 302, 302, 302, 302)),
     "logout": ("post", row(302, 302, 302, 302, 302, 302)),
-    "set_language": ("post", row(LOGIN, 302, 302, 302, 302, 302)),
+    "set_language": ("post", row(302, 302, 302, 302, 302, 302)),
     "concerns:list": ("get", row(LOGIN, 200, 200, 404, 200, 200)),
     "concerns:new": ("get", row(LOGIN, 200, 404, 404, 200, 404)),
+    # Any coordinator may check for duplicates; it shows only cases they may see.
+    "concerns:check_duplicates": ("post", row(LOGIN, 200, 404, 404, 200, 404)),
     "concerns:detail": ("get", row(LOGIN, 404, 404, 404, 200, 200)),
+    "concerns:edit": ("get", row(LOGIN, 404, 404, 404, 200, 403)),
     "concerns:reveal_cpr": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
     "concerns:transition": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
     "concerns:screening": ("post", row(LOGIN, 404, 404, 404, 403, 400)),
     "concerns:legal_hold": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
     "concerns:add_action": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
+    "concerns:edit_action": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
     "concerns:add_note": ("post", row(LOGIN, 404, 404, 404, 400, 400)),
     "concerns:share": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
     "concerns:revoke_share": ("post", row(LOGIN, 404, 404, 404, 400, 403)),
+    # Meetings are the municipality's own: only its coordinators reach them.
+    "meetings:list": ("get", row(LOGIN, 200, 404, 404, 200, 404)),
+    "meetings:new": ("get", row(LOGIN, 200, 404, 404, 200, 404)),
+    "meetings:detail": ("get", row(LOGIN, 404, 404, 404, 200, 404)),
+    "meetings:reschedule": ("post", row(LOGIN, 404, 404, 404, 400, 404)),
+    "meetings:add_participant": ("post", row(LOGIN, 404, 404, 404, 400, 404)),
+    "meetings:remove_participant": ("post", row(LOGIN, 404, 404, 404, 302, 404)),
+    "meetings:attach_case": ("post", row(LOGIN, 404, 404, 404, 400, 404)),
+    "meetings:detach_case": ("post", row(LOGIN, 404, 404, 404, 302, 404)),
+    "meetings:assessment": ("get", row(LOGIN, 404, 404, 404, 200, 404)),
+    "meetings:add_agreement": ("post", row(LOGIN, 404, 404, 404, 400, 404)),
+    # Everyone who works on cases has a task list of their own.
+    "tasks:list": ("get", row(LOGIN, 200, 200, 404, 200, 200)),
     "reporting:list": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
     "reporting:start": ("post", row(LOGIN, 404, 404, 400, 404, 404)),
     "reporting:detail": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
@@ -116,15 +134,45 @@ def world(
         "pk": case.pk,
         "share_pk": case.shares.get().pk,
     }
-    return {"users": users, "case": case, "job": job, "kwargs": kwargs}
+    meeting = actions.schedule_meeting(
+        by=coordinator, municipality=case.municipality, kind="analysis", held_on=date(2025, 4, 1)
+    )
+    actions.attach_case_to_meeting(meeting=meeting, case=case, by=coordinator)
+    participant = actions.add_meeting_participant(
+        meeting=meeting, by=coordinator, authority="ssp", role="SSP-konsulent"
+    )
+    meeting_kwargs = {"pk": meeting.pk, "participant_pk": participant.pk, "case_pk": case.pk}
+    actions.add_follow_up_action(
+        case=case, by=coordinator, fields={"action_type": "mentor", "responsible_authority": "ssp"}
+    )
+    return {"users": users, "case": case, "job": job, "kwargs": kwargs, "meeting": meeting_kwargs}
+
+
+MEETING_URL_KWARGS = {
+    "meetings:remove_participant": ("pk", "participant_pk"),
+    "meetings:detach_case": ("pk", "case_pk"),
+    "meetings:assessment": ("pk", "case_pk"),
+    "meetings:add_agreement": ("pk", "case_pk"),
+}
 
 
 def url_for(name: str, world: dict[str, Any]) -> str:
+    if name.startswith("meetings:") and name not in ("meetings:list", "meetings:new"):
+        meeting = world["meeting"]
+        keys = MEETING_URL_KWARGS.get(name, ("pk",))
+        return reverse(name, kwargs={key: meeting[key] for key in keys})
     if name.startswith("reporting:") and name not in ("reporting:list", "reporting:start"):
         return reverse(name, kwargs={"pk": world["job"].pk})
+    if name == "concerns:edit_action":
+        action = world["case"].actions.order_by("pk").first()
+        return reverse(name, kwargs={"pk": world["case"].pk, "action_pk": action.pk})
     if name in ("concerns:revoke_share",):
         return reverse(name, kwargs=world["kwargs"])
-    if name.startswith("concerns:") and name not in ("concerns:list", "concerns:new"):
+    if name.startswith("concerns:") and name not in (
+        "concerns:list",
+        "concerns:new",
+        "concerns:check_duplicates",
+    ):
         return reverse(name, kwargs={"pk": world["case"].pk})
     return reverse(name)
 

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from concerns.models import Case, CaseEvent
+from concerns import actions
+from concerns.models import Case, CaseEvent, Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -55,15 +56,62 @@ FORMS: dict[str, list[str]] = {
         "case-extremism_type",
         "case-online_element",
         "case-milieu_tie",
+        "person-link",
+    ],
+    "/sager/ny/dubletter/": [
+        "person-name",
+        "person-cpr",
+        "person-date_of_birth",
+        "person-link",
+    ],
+    "rediger/": [
+        "case-version",
+        "case-received_on",
+        "case-channel",
+        "case-description",
+        "case-signs",
+        "case-extremism_type",
+        "case-age_at_receipt",
+        "person-name",
+        "person-cpr",
+        "person-date_of_birth",
+        "person-gender",
     ],
     "status/": ["to", "closure_reason", "cancel_reason"],
     "vurdering/": ["result", "screened_on"],
     "tilbagehold/": ["hold", "reason"],
-    "indsatser/": ["action_type", "responsible_authority", "status", "starts_on", "due_on"],
+    "indsatser/": [
+        "action_type",
+        "responsible_authority",
+        "status",
+        "starts_on",
+        "due_on",
+        "assignee",
+        "outcome",
+    ],
     "notater/": ["visibility", "body"],
     "deling/": ["district", "purpose", "purpose_detail", "legal_basis"],
     "cpr/": ["purpose"],
     "/rapporter/ny/": ["period_start", "period_end"],
+    "/moeder/ny/": ["municipality", "kind", "held_on"],
+    "/moeder/{meeting}/ret/": ["kind", "held_on"],
+    "/moeder/{meeting}/deltagere/": ["authority", "role"],
+    "/moeder/{meeting}/sager/": ["case"],
+    "/moeder/{meeting}/sager/{case}/vurdering/": [
+        "beliefs_concerns",
+        "family_resources",
+        "main_problems",
+        "focus_dimensions",
+        "outcome",
+        "overall_assessment",
+    ],
+    "/moeder/{meeting}/sager/{case}/aftaler/": [
+        "action_type",
+        "responsible_authority",
+        "responsible_person",
+        "assignee",
+        "due_on",
+    ],
     "/login/kode/": ["token", "next"],
 }
 EXAMPLES = settings(
@@ -71,6 +119,20 @@ EXAMPLES = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+def meeting_with(case: Case) -> Meeting:
+    """A meeting of the case's municipality with the case on its agenda."""
+    meeting = case.meetings.first()
+    if meeting is None:
+        meeting = actions.schedule_meeting(
+            by=case.created_by,
+            municipality=case.municipality,
+            kind="analysis",
+            held_on=date.today(),
+        )
+        actions.attach_case_to_meeting(meeting=meeting, case=case, by=case.created_by)
+    return meeting
 
 
 def assert_handled(response: Any) -> None:
@@ -89,6 +151,8 @@ def test_forms_survive_hostile_input(
     client = Client()
     client.force_login(request.getfixturevalue(who))
     url = form if form.startswith("/") else f"/sager/{shared_case.pk}/{form}"
+    if "{meeting}" in url:
+        url = url.format(meeting=meeting_with(shared_case).pk, case=shared_case.pk)
     payload = {field: data.draw(VALUE, label=field) for field in FORMS[form]}
     events_before = CaseEvent.objects.count()
     cases_before = Case.objects.count()
@@ -99,14 +163,37 @@ def test_forms_survive_hostile_input(
         assert Case.objects.count() == cases_before
 
 
+# The case list's query parameters, each with some valid values to mix in, so that
+# hostile values also meet valid filters, a search and a sort.
+CASE_LIST_PARAMETERS: dict[str, list[str]] = {
+    "q": ["Mikkel", "voldelige", "IH-0101-2025", "mikkel -vold", '"om vold"'],
+    "status": ["received", "closed"],
+    "extremism_type": ["right_wing"],
+    "sender_type": ["school"],
+    "age_band": ["15-17", "40+", "unknown"],
+    "municipality": ["1"],
+    "overdue": ["on"],
+    "shared": ["on"],
+    "sort": ["number", "-number", "status", "-status", "received", "-received", "relevance"],
+    "side": ["1", "2"],
+}
+
+
 @EXAMPLES
-@given(status=VALUE, page=VALUE)
+@given(data=st.data())
 def test_case_list_parameters_survive_hostile_input(
-    shared_case: Case, coordinator: User, status: str, page: str
+    shared_case: Case, coordinator: User, aarhus: Any, data: st.DataObject
 ) -> None:
+    coordinator.groups.add(aarhus.group)  # two municipalities: the filter is offered
     client = Client()
     client.force_login(coordinator)
-    assert_handled(client.get("/sager/", {"status": status, "side": page}))
+    params = {
+        name: data.draw(st.one_of(VALUE, st.sampled_from(valid)), label=name)
+        for name, valid in CASE_LIST_PARAMETERS.items()
+    }
+    htmx = data.draw(st.booleans(), label="htmx")
+    headers = {"HX-Request": "true"} if htmx else {}
+    assert_handled(client.get("/sager/", params, headers=headers))
 
 
 @EXAMPLES

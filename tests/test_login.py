@@ -52,8 +52,9 @@ def test_logout_is_post_only(client: Client, coordinator: User) -> None:
 
 
 def without_csrf_token(page: bytes) -> bytes:
-    """The page with its CSRF token blanked: the token is masked anew on every render."""
-    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", page)
+    """The page with its CSRF tokens blanked: a token is masked anew on every render."""
+    page = re.sub(rb'"X-CSRFToken": "[^"]+"', b"", page)
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", page)
 
 
 def fail_logins(client: Client, username: str, times: int) -> None:

@@ -21,6 +21,7 @@ from concerns.choices import Status
 from concerns.forms import (
     FollowUpActionForm,
     LegalHoldForm,
+    NoteCorrectionForm,
     NoteForm,
     RevealCprForm,
     RevokeShareForm,
@@ -102,7 +103,7 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_action(request: HttpRequest, pk: int) -> HttpResponse:
     case = permissions.get_case_for_user(request.user, pk, perm="annotate_case")
-    form = FollowUpActionForm(request.POST)
+    form = FollowUpActionForm(request.POST, case=case)
     if not form.is_valid():
         return render_detail(request, case, status=400, error_anchor="indsatser", action_form=form)
     actions.add_follow_up_action(case=case, by=acting_user(request), fields=form.cleaned_data)
@@ -112,8 +113,11 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Add a journal entry. With htmx, only the notes and the timeline are redrawn."""
+    """Add a journal entry, or a correction of one ("corrects" posted), which leaves
+    the old entry in place. With htmx, only the notes and the timeline are redrawn."""
     case = permissions.get_case_for_user(request.user, pk, perm="annotate_case")
+    if "corrects" in request.POST:
+        return _correct_note(request, case)
     visibilities = permissions.note_visibilities(case.user_perms)  # type: ignore[attr-defined]
     form = NoteForm(request.POST, visibilities=visibilities)
     saved = form.is_valid()
@@ -133,6 +137,36 @@ def _notes_fragment(request: HttpRequest, case: Case, form: NoteForm, saved: boo
     context["note_saved"] = saved
     # htmx swaps 400 responses too (see the htmx-config in base.html).
     return render(request, "concerns/_notes_fragment.html", context, status=200 if saved else 400)
+
+
+def _correct_note(request: HtmxHttpRequest, case: Case) -> HttpResponse:
+    """A correction is a new note in the old note's section, pointing at it. Only a
+    note the user may read, and not corrected already, can be corrected."""
+    perms = case.user_perms  # type: ignore[attr-defined]
+    form = NoteCorrectionForm(request.POST, notes=permissions.notes_visible_on(case, perms))
+    if form.is_valid():
+        old = form.cleaned_data["corrects"]
+        actions.add_note(
+            case=case,
+            by=acting_user(request),
+            visibility=old.visibility,
+            body=form.cleaned_data["body"],
+            corrects=old,
+        )
+        if request.htmx:
+            context = detail_context(request, case)
+            context["note_saved"] = True
+            return render(request, "concerns/_notes_fragment.html", context)
+        messages.success(request, _("Rettelsen er gemt. Det oprindelige notat er bevaret."))
+        return redirect(case_url(case))
+    context = detail_context(request, case)
+    raw_pk = request.POST.get("corrects", "")
+    context["correction_form"] = form
+    context["correcting_pk"] = int(raw_pk) if raw_pk.isdigit() and len(raw_pk) < 19 else None
+    if request.htmx:
+        return render(request, "concerns/_notes_fragment.html", context, status=400)
+    context["error_anchor"] = "notater"
+    return render(request, "concerns/detail.html", context, status=400)
 
 
 @require_POST

@@ -1,4 +1,5 @@
-"""Reading cases: the case list, the intake of a new concern and the case page.
+"""Reading cases: the case page (the case list is in `concerns.views.case_list`,
+the intake of a new concern in `concerns.views.intake`).
 
 Access goes through `concerns.permissions`, writes through `concerns.actions`.
 Every page that shows case or person data writes an audit entry for it.
@@ -8,26 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from audit.log import record, record_many
+from audit.log import record
 from audit.models import AuditAction
-from concerns import actions, permissions, workflow
+from concerns import permissions, workflow
 from concerns.choices import ClosureReason, Dimension, EventKind, ExtremismType, Sign, Status
 from concerns.forms import (
-    CaseForm,
     FollowUpActionForm,
     LegalHoldForm,
     NoteForm,
-    PersonForm,
     RevealCprForm,
     RevokeShareForm,
     ScreeningForm,
@@ -35,8 +31,6 @@ from concerns.forms import (
     TransitionForm,
 )
 from concerns.models import Case, CaseEvent
-
-CASES_PER_PAGE = 25
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -54,88 +48,19 @@ def case_url(case: Case) -> str:
     return reverse("concerns:detail", args=[case.pk])
 
 
-# --- The case list ---------------------------------------------------------------------
-
-
-@require_GET
-def case_list(request: HtmxHttpRequest) -> HttpResponse:
-    """The cases the user may see, newest first, 25 to a page, optionally by status."""
-    if not permissions.works_on_cases(request.user):
-        raise Http404
-    cases = permissions.cases_visible_to(request.user).with_list_data()
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        cases = cases.filter(status=status)
-    else:
-        status = ""
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
-    rows = list(page.object_list)
-    record_many(
-        user=request.user,
-        action=AuditAction.LIST,
-        rows=[("concerns.case", str(case.pk), case.person_id) for case in rows],
-        purpose="sagsliste",
-    )
-    context = {
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        "cases": rows,
-        "status": status,
-        "status_choices": Status.choices,
-        "status_label": Status(status).label if status else "",
-    }
-    template = "concerns/_case_table.html" if request.htmx else "concerns/list.html"
-    return render(request, template, context)
-
-
-# --- Recording a concern ----------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def new_concern(request: HttpRequest) -> HttpResponse:
-    """Intake of a concern: the person (unless a group concern) and the case."""
-    if not permissions.can_record_concern(request.user):
-        raise Http404
-    municipalities = permissions.municipalities_of(request.user)
-    if request.method != "POST":
-        case_form = CaseForm(prefix="case", municipalities=municipalities)
-        person_form = PersonForm(prefix="person")
-        return _render_new(request, case_form, person_form)
-
-    case_form = CaseForm(request.POST, prefix="case", municipalities=municipalities)
-    person_form = PersonForm(request.POST, prefix="person", optional=case_form.is_group_checked())
-    valid = [form.is_valid() for form in (person_form, case_form)]
-    if not all(valid):
-        return _render_new(request, case_form, person_form, status=400)
-    case = actions.record_concern(
-        by=acting_user(request),
-        municipality=case_form.cleaned_data["municipality"],
-        case_fields=case_form.case_fields(),
-        person_fields=person_form.person_fields(),
-    )
-    messages.success(
-        request, _("Bekymringen er registreret som sag %(number)s.") % {"number": case.number}
-    )
-    return redirect(case_url(case))
-
-
-def _render_new(
-    request: HttpRequest, case_form: CaseForm, person_form: PersonForm, status: int = 200
-) -> HttpResponse:
-    context = {
-        "case_form": case_form,
-        "person_form": person_form,
-        "error_forms": [person_form, case_form] if status == 400 else [],
-    }
-    return render(request, "concerns/new.html", context, status=status)
-
-
 # --- The case page -----------------------------------------------------------------------
 
 
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = permissions.get_case_for_user(request.user, pk)
+    if "stub_only" in case.user_perms:  # type: ignore[attr-defined]
+        districts = [
+            share.to_district.name
+            for share in case.shares.select_related("to_district")
+            if share.is_active
+        ]
+        return render(request, "concerns/stub.html", {"case": case, "districts": districts})
     return render_detail(request, case)
 
 
@@ -177,8 +102,9 @@ def detail_context(request: HttpRequest, case: Case, **bound_forms: Any) -> dict
             ExtremismType(value).label for value in case.secondary_extremism_types
         ],
         "focus_labels": [Dimension(value).label for value in case.focus_dimensions],
-        "follow_up_actions": list(case.actions.all()),
-        "notes": list(permissions.notes_visible_on(case, perms)),
+        "follow_up_actions": list(case.actions.select_related("assignee")),
+        "notes": permissions.journal_visible_on(case, perms),
+        "case_links": permissions.case_links_visible_to(request.user, case),
         "shares": shares,
         "events": timeline(case, perms),
     }
@@ -227,7 +153,7 @@ def _detail_forms(
     if "screen_case" in perms:
         forms["screening_form"] = bound.get("screening_form") or ScreeningForm()
     if "annotate_case" in perms:
-        forms["action_form"] = bound.get("action_form") or FollowUpActionForm()
+        forms["action_form"] = bound.get("action_form") or FollowUpActionForm(case=case)
         forms["note_form"] = bound.get("note_form") or NoteForm(
             visibilities=permissions.note_visibilities(perms)
         )

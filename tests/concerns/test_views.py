@@ -325,3 +325,19 @@ def test_case_detail_query_count_does_not_grow(
     with django_assert_max_num_queries(40) as many:
         assert client.get(f"/sager/{shared_case.pk}/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_case_handed_to_police_leaves_the_municipality_a_stub(
+    client: Client, coordinator: User, police: User, shared_case: Case
+) -> None:
+    actions.transition_case(case=shared_case, to=Status.HANDED_TO_POLICE, by=coordinator)
+    client.force_login(coordinator)
+    page = client.get(f"/sager/{shared_case.pk}/").content.decode()
+    assert shared_case.number in page and "overdraget til politiet" in page
+    assert "Mikkel Hansen" not in page and shared_case.description not in page
+    assert "Københavns Politi" in page
+    note = {"visibility": "shared", "body": "mere"}
+    assert client.post(f"/sager/{shared_case.pk}/notater/", note).status_code == 403
+    client.force_login(police)
+    police_page = client.get(f"/sager/{shared_case.pk}/").content.decode()
+    assert "Mikkel Hansen" in police_page and shared_case.description in police_page
