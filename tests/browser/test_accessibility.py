@@ -1,11 +1,13 @@
 """axe-core finds no WCAG 2.1 AA violation on any page, for any role, with the
 forms in their normal and their error state."""
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from accounts.models import Role
+from concerns import actions
 from concerns.models import Municipality, PoliceDistrict
 from reporting.models import ReportJob
 from tests.browser.axe import axe_violations
@@ -41,9 +43,31 @@ def test_every_page_passes_axe(live_server: Any, page: Any) -> None:
     found: dict[str, list[str]] = {}
 
     check(page, f"{base}/login/", found)
+    meeting = actions.schedule_meeting(
+        municipality=kbh, kind="analysis", held_on=date(2025, 5, 20), by=coordinator
+    )
     log_in(page, base, "koordinator.kbh")
-    for path in ("/sager/", "/sager/ny/", f"/sager/{case.pk}/", "/sager/999999/"):
+    for path in (
+        "/sager/",
+        "/sager/?q=vold&status=received",
+        "/sager/ny/",
+        f"/sager/{case.pk}/",
+        f"/sager/{case.pk}/rediger/",
+        "/sager/999999/",
+        "/moeder/",
+        "/moeder/ny/",
+        f"/moeder/{meeting.pk}/",
+        "/opgaver/",
+    ):
         check(page, base + path, found)
+    # The same pages in English.
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    for path in ("/sager/", f"/sager/{case.pk}/", "/opgaver/"):
+        check(page, base + path, found)
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("button", name="Dansk").click()
+    page.wait_for_load_state()
     # Error states: an empty intake form and an empty note come back with errors.
     page.goto(f"{base}/sager/ny/")
     page.get_by_role("button", name="Registrér bekymringen").click()

@@ -13,7 +13,7 @@ from concerns.choices import Status
 from concerns.models import Case, Municipality, PoliceDistrict
 from tests.browser.axe import axe_violations
 from tests.browser.test_foundation_journey import log_in, log_out
-from tests.conftest import make_case, make_user, share_with_police
+from tests.conftest import PASSWORD, make_case, make_user, share_with_police
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -265,3 +265,42 @@ def test_conflict_on_concurrent_edit(
     case.refresh_from_db()
     assert case.description == "Kollegaens nye beskrivelse."
     colleague.context.close()
+
+
+def tab_to(page: Any, selector: str) -> None:
+    """Press Tab until the element is focused (within a few steps)."""
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_alone(live_server: Any, page: Any, people: dict[str, Any]) -> None:
+    """Sign in and add a note without the mouse: skip link, tab order, Enter."""
+    from tests.conftest import current_code, verified_device
+
+    base = live_server.url
+    case = make_case(people["coordinator"], people["kbh"], name="Tastatur Person")
+    device = verified_device(people["coordinator"])
+    page.goto(f"{base}/login/")  # the user name field has the focus
+    page.keyboard.type("koordinator.kbh")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/login/kode/"))
+    page.keyboard.type(current_code(device))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/sager/$"))
+
+    page.goto(f"{base}/sager/{case.pk}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skipnav')")
+    page.focus("input[name=visibility][value=shared]")
+    page.keyboard.press("Space")
+    tab_to(page, "textarea[name=body]")
+    page.keyboard.type("Skrevet med tastaturet alene.")
+    tab_to(page, "#notater button[type=submit]")
+    page.keyboard.press("Enter")
+    page.get_by_text("Skrevet med tastaturet alene.").first.wait_for()
+    assert case.notes.filter(body="Skrevet med tastaturet alene.").exists()
