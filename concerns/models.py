@@ -725,3 +725,20 @@ class DeletionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_number} {self.at:%Y-%m-%d}"
+
+
+class ReminderSent(models.Model):
+    """That a user got the day's reminder of overdue actions, so a retried or repeated
+    run of the daily job does not send it twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_reminder_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"

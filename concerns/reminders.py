@@ -27,7 +27,7 @@ from audit.log import record_many
 from audit.models import AuditAction
 from concerns import permissions
 from concerns.choices import ActionStatus
-from concerns.models import OPEN_STATUSES, FollowUpAction
+from concerns.models import OPEN_STATUSES, FollowUpAction, ReminderSent
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,8 @@ def send_overdue_reminders(today: date) -> ReminderRun:
         if not user.is_active or not user.email:
             run.skipped += 1
             continue
+        if ReminderSent.objects.filter(user=user, day=today).exists():
+            continue  # a repeated or retried run: already reminded today
         actions = list(overdue_actions(user, today))
         if not actions:  # none on a case the user may still see
             continue
@@ -106,6 +108,7 @@ def send_overdue_reminders(today: date) -> ReminderRun:
             logger.exception("action reminder not sent", extra={"user_id": user.pk})
             run.failed += 1
             continue
+        ReminderSent.objects.get_or_create(user=user, day=today)
         cases = {action.case_id: action.case for action in actions}
         record_many(
             user=user,

@@ -208,6 +208,10 @@ def test_each_user_gets_one_mail_listing_their_overdue_actions(
     assert AuditEntry.objects.filter(
         user=coordinator, action=AuditAction.LIST, object_id=str(other.pk)
     ).exists()
+    # A repeated or retried run the same day sends nothing more; the next day does.
+    assert reminders.send_overdue_reminders(TODAY()).sent == 0
+    assert len(mailoutbox) == 2
+    assert reminders.send_overdue_reminders(TODAY() + timedelta(days=1)).sent == 2
 
 
 @pytest.mark.usefixtures("with_emails")
