@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from accounts.models import User
 from audit.log import record
 from audit.models import AuditAction
-from reporting import aggregates, facts, tasks
+from reporting import aggregates, dataset, facts, tasks
 from reporting.models import JobStatus, ReportJob
 
 logger = logging.getLogger(__name__)
@@ -61,29 +62,41 @@ def scope_label(scope: str) -> str:
     raise ValueError(f"Unsupported report scope: {scope!r}")
 
 
-def report_context(report: aggregates.StatusReport, generated_at: datetime) -> dict[str, Any]:
+def report_context(
+    report: aggregates.StatusReport, generated_at: datetime, dataset_sha256: str
+) -> dict[str, Any]:
     return {
         "report": report,
         "generated_at": generated_at,
+        "dataset_sha256": dataset_sha256,
         "scope_label": scope_label(report.scope),
         "suppression_highest": report.threshold - 1,
     }
 
 
-def render_status_report(
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: bytes
+    # Of the facts the report was computed from (reporting.dataset).
+    dataset_sha256: str
+
+
+def render_report(
     *,
     period_start: date,
     period_end: date,
     scope: str = facts.NATIONAL,
     on_step: OnStep = _no_progress,
-) -> bytes:
-    """The status report PDF for a period: facts -> aggregates -> PDF."""
+) -> RenderedReport:
+    """The status report for a period: facts -> aggregates -> PDF, and the hash of
+    the facts, which the PDF prints too."""
     # WeasyPrint takes over a second to import; web processes never render.
     from reporting import pdf
 
     with translation.override("da"):
         on_step(STEP_FETCHING, 5)
         case_facts = facts.case_facts(period_start, period_end, scope)
+        dataset_sha256 = dataset.dataset_sha256(case_facts)
         municipalities = facts.municipality_count(scope)
         on_step(STEP_COUNTING, 35)
         report = aggregates.build_report(
@@ -94,7 +107,21 @@ def render_status_report(
             scope=scope,
         )
         on_step(STEP_RENDERING, 50)
-        return pdf.render(TEMPLATE, report_context(report, timezone.now()))
+        context = report_context(report, timezone.now(), dataset_sha256)
+        return RenderedReport(pdf.render(TEMPLATE, context), dataset_sha256)
+
+
+def render_status_report(
+    *,
+    period_start: date,
+    period_end: date,
+    scope: str = facts.NATIONAL,
+    on_step: OnStep = _no_progress,
+) -> bytes:
+    """The status report PDF for a period (see `render_report`)."""
+    return render_report(
+        period_start=period_start, period_end=period_end, scope=scope, on_step=on_step
+    ).pdf
 
 
 def _enqueue_on_commit(job_id: int) -> None:
@@ -143,6 +170,7 @@ def retry_report_job(*, job: ReportJob, by: User) -> ReportJob:
         heartbeat_at=None,
         pdf=None,
         pdf_sha256="",
+        dataset_sha256="",
     )
     if not reset:
         raise JobNotRetryable(job.pk)
@@ -196,7 +224,7 @@ def run_report_job(job_id: int) -> None:
         mine.update(step=step, progress=percent, heartbeat_at=timezone.now())
 
     try:
-        content = render_status_report(
+        rendered = render_report(
             period_start=job.period_start,
             period_end=job.period_end,
             scope=job.scope,
@@ -206,8 +234,9 @@ def run_report_job(job_id: int) -> None:
         now = timezone.now()
         stored = mine.update(
             status=JobStatus.DONE,
-            pdf=content,
-            pdf_sha256=hashlib.sha256(content).hexdigest(),
+            pdf=rendered.pdf,
+            pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+            dataset_sha256=rendered.dataset_sha256,
             progress=100,
             step=STEP_DONE,
             finished_at=now,

@@ -281,3 +281,24 @@ def test_an_anonymised_case_can_be_read_but_not_added_to(
     assert client.post(f"/sager/{case.pk}/notater/", note).status_code == 403
     assert client.post(f"/sager/{case.pk}/tilbagehold/", {"hold": "on"}).status_code == 403
     assert not Note.objects.filter(case=case).exists()
+
+
+def test_the_statistics_keep_the_exact_values_that_anonymisation_coarsens(
+    coordinator: User, kbh: Municipality
+) -> None:
+    from reporting.models import StatFact
+
+    case = make_case(coordinator, kbh, age_at_receipt=17, assessed_on=date(2025, 4, 2))
+    ended(case, date(2025, 9, 23))
+    apply_retention(TODAY)
+    case.refresh_from_db()
+    assert (case.received_on, case.age_at_receipt) == (date(2025, 3, 1), 15)
+    fact = StatFact.objects.get(case_id=case.pk)
+    assert (fact.received_on, fact.age_band, fact.days_to_assessment) == (
+        date(2025, 3, 14),
+        "15-17",
+        19,
+    )
+    assert fact.frozen
+    Case.objects.filter(pk=case.pk).delete()
+    assert StatFact.objects.filter(case_id=case.pk, received_on=date(2025, 3, 14)).exists()

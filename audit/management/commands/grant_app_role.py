@@ -16,7 +16,8 @@ from psycopg import sql
 from audit.history import history_models
 
 APPEND_ONLY = ["audit_auditentry"]
-READ_ONLY = ["audit_chainhead", "audit_readlogpurge", "django_migrations"]
+# The statistics' fact store is written by owner triggers on the case tables only.
+READ_ONLY = ["audit_chainhead", "audit_readlogpurge", "django_migrations", "reporting_statfact"]
 OWNER_FUNCTIONS = ["audit_purge_read_log(interval)", "concerns_forget_case(bigint)"]
 
 

@@ -1,0 +1,40 @@
+"""A fingerprint of the data a report was computed from.
+
+`dataset_sha256` is a SHA-256 over a canonical text of the facts: a header naming
+the format and the fields, then one JSON array per fact with the values in field
+order, the lines sorted. The order the facts came in does not matter; any other
+difference in the facts gives another hash. Printed in the PDF and stored on the
+report job, it shows whether two reports counted the same concerns: a report made
+again after its cases were anonymised or deleted must show the same hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+
+from reporting.facts import FACT_FIELDS, CaseFact
+
+# Part of the hashed text: a change of how it is written is a new format.
+FORMAT = "infohus-case-facts/1"
+
+
+def _line(values: object) -> str:
+    # Facts hold only str, int, bool and None; anything else fails loudly here.
+    return json.dumps(values, ensure_ascii=True, separators=(",", ":"))
+
+
+def canonical_lines(facts: Iterable[CaseFact]) -> list[str]:
+    """The text that is hashed, one line each: the header, then the facts sorted."""
+    header = _line({"format": FORMAT, "fields": FACT_FIELDS})
+    rows = sorted(_line([getattr(fact, name) for name in FACT_FIELDS]) for fact in facts)
+    return [header, *rows]
+
+
+def dataset_sha256(facts: Iterable[CaseFact]) -> str:
+    """The SHA-256, in hex, of the facts' canonical text."""
+    digest = hashlib.sha256()
+    for line in canonical_lines(facts):
+        digest.update(line.encode("ascii") + b"\n")
+    return digest.hexdigest()
