@@ -273,6 +273,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "reporting.tasks.fail_stale_jobs",
         "schedule": 600.0,
     },
+    "yearly-national-report": {
+        "task": "reporting.tasks.yearly_national_report",
+        "schedule": crontab(month_of_year=1, day_of_month=15, hour=5, minute=0),
+    },
     "purge-read-log": {
         "task": "audit.tasks.purge_read_log",
         "schedule": crontab(hour=2, minute=15),

@@ -147,8 +147,9 @@ def _enqueue_on_commit(job_id: int) -> None:
 
 
 @transaction.atomic
-def start_report_job(*, by: User, period_start: date, period_end: date) -> ReportJob:
-    """Record the request, audit it and enqueue the rendering once committed."""
+def start_report_job(*, by: User | None, period_start: date, period_end: date) -> ReportJob:
+    """Record the request, audit it and enqueue the rendering once committed
+    (`by` is None for the scheduled yearly run)."""
     job = ReportJob.objects.create(
         period_start=period_start, period_end=period_end, requested_by=by
     )
@@ -267,3 +268,19 @@ def fail_stale_jobs(now: datetime | None = None) -> int:
     if failed:
         logger.warning("Marked %d stale report job(s) as failed.", failed)
     return failed
+
+
+def start_yearly_report(today: date) -> ReportJob | None:
+    """The national report for the two previous calendar years, as the beat schedule
+    starts it every 15 January. Once per period: a repeated run starts nothing more
+    unless the earlier job failed."""
+    period_start, period_end = date(today.year - 2, 1, 1), date(today.year - 1, 12, 31)
+    earlier = ReportJob.objects.filter(
+        requested_by__isnull=True,
+        scope=facts.NATIONAL,
+        period_start=period_start,
+        period_end=period_end,
+    ).exclude(status=JobStatus.FAILED)
+    if earlier.exists():
+        return None
+    return start_report_job(by=None, period_start=period_start, period_end=period_end)

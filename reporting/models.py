@@ -22,8 +22,9 @@ class ReportJob(models.Model):
     period_start = models.DateField(_("fra"))
     period_end = models.DateField(_("til"))
     scope = models.CharField(_("omfang"), max_length=40, default="national")
+    # Empty for the yearly run the beat schedule starts on 15 January.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=JobStatus, default=JobStatus.QUEUED)
