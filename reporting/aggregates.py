@@ -3,10 +3,13 @@
 Pure functions over `facts.CaseFact`: no queries and no clock, so the same facts
 always give the same report.
 
-Suppression: a count from 1 to threshold - 1 is shown as "<threshold". Every table
-here divides the same concerns, so they share one total; that total is withheld
-(shown as "—") in the whole report as soon as any table has a suppressed cell,
-because total minus the visible cells would give the suppressed one back.
+Suppression (reporting.suppression): a count from 1 to threshold - 1 is shown as
+"<threshold" (primary); zero is shown as 0. Counts hidden only so that a primary
+one cannot be worked out (secondary) are shown as "—", not as "<threshold": they
+are not small, and "<5" on a count of 40 would mislead the reader. Every table
+here splits the same concerns, so they share one total, which is also printed in
+the text: the tables are suppressed together, keeping that total published unless
+nothing else can protect a small count, and then withholding it everywhere.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
 
 from concerns.choices import ExtremismType
 from reporting.facts import NATIONAL, CaseFact
+from reporting.suppression import Figure, Mark, suppress_one_way_tables
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -42,6 +46,10 @@ class Cell:
     threshold: int
     # Hidden to protect a suppressed cell elsewhere, not because it is small.
     withheld: bool = False
+
+    @classmethod
+    def of(cls, figure: Figure, threshold: int) -> Cell:
+        return cls(figure.count, threshold, withheld=figure.mark is Mark.SECONDARY)
 
     @property
     def is_small(self) -> bool:
@@ -107,17 +115,37 @@ class StatusReport:
     by_extremism_type: Table
 
 
-def per_year_rows(facts: Sequence[CaseFact], start: date, end: date, threshold: int) -> list[Row]:
-    """One row per calendar year the period touches, empty years included."""
+# (label, count) for each row of a table.
+Counts: TypeAlias = "list[tuple[StrOrPromise, int]]"
+
+
+def per_year_counts(facts: Sequence[CaseFact], start: date, end: date) -> Counts:
+    """One count per calendar year the period touches, empty years included."""
     counts = Counter(fact.year for fact in facts)
-    years = range(start.year, end.year + 1)
-    return [Row(str(year), Cell(counts[year], threshold)) for year in years]
+    return [(str(year), counts[year]) for year in range(start.year, end.year + 1)]
 
 
-def by_extremism_type_rows(facts: Sequence[CaseFact], threshold: int) -> list[Row]:
-    """One row per primary type of extremism, in vocabulary order, zeros included."""
+def by_extremism_type_counts(facts: Sequence[CaseFact]) -> Counts:
+    """One count per primary type of extremism, in vocabulary order, zeros included."""
     counts = Counter(fact.extremism_type for fact in facts)
-    return [Row(kind.label, Cell(counts[kind.value], threshold)) for kind in ExtremismType]
+    return [(kind.label, counts[kind.value]) for kind in ExtremismType]
+
+
+def suppressed_tables(breakdowns: Sequence[Counts], threshold: int) -> list[Table]:
+    """Tables that split the same total, suppressed together (see the module
+    docstring). Raises ValueError when they do not add up to the same total."""
+    shared = suppress_one_way_tables([[n for _, n in rows] for rows in breakdowns], threshold)
+    total = Cell.of(shared.total, threshold)
+    return [
+        Table(
+            tuple(
+                Row(label, Cell.of(figure, threshold))
+                for (label, _), figure in zip(rows, figures, strict=True)
+            ),
+            total,
+        )
+        for rows, figures in zip(breakdowns, shared.tables, strict=True)
+    ]
 
 
 def build_report(
@@ -132,10 +160,10 @@ def build_report(
     """Every number of the report, suppression applied."""
     if threshold is None:
         threshold = settings.REPORT_SUPPRESSION_THRESHOLD
-    year_rows = per_year_rows(facts, period_start, period_end, threshold)
-    type_rows = by_extremism_type_rows(facts, threshold)
-    any_suppressed = any(row.cell.suppressed for row in (*year_rows, *type_rows))
-    total = Cell(len(facts), threshold, withheld=any_suppressed)
+    per_year, by_extremism_type = suppressed_tables(
+        [per_year_counts(facts, period_start, period_end), by_extremism_type_counts(facts)],
+        threshold,
+    )
     return StatusReport(
         period_start=period_start,
         period_end=period_end,
@@ -145,7 +173,8 @@ def build_report(
             with_concern=len({fact.municipality_code for fact in facts}),
             municipalities=municipality_count,
         ),
-        total=total,
-        per_year=Table(tuple(year_rows), total),
-        by_extremism_type=Table(tuple(type_rows), total),
+        # The same Cell as every table's "I alt", so the text never disagrees.
+        total=per_year.total,
+        per_year=per_year,
+        by_extremism_type=by_extremism_type,
     )

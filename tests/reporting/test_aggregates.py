@@ -6,13 +6,46 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accounts.models import User
-from concerns.choices import AgeBand, age_band
+from concerns.choices import AgeBand, ExtremismType, age_band
 from concerns.models import Municipality
 from reporting import facts
-from reporting.aggregates import Cell, format_count
+from reporting.aggregates import Cell, StatusReport, Table, build_report, format_count
+from reporting.suppression import Mark, suppress_one_way_tables
 from tests.conftest import make_case
+
+START, END = date(2024, 1, 1), date(2025, 12, 31)
+
+
+def fact(year: int = 2025, kind: ExtremismType = ExtremismType.RIGHT_WING) -> facts.CaseFact:
+    return facts.CaseFact(
+        municipality_code="0101",
+        police_district_code="1",
+        year=year,
+        extremism_type=kind.value,
+        sender_type="school",
+        age_band="15_17",
+        gender="unknown",
+        psych_vulnerability="unknown",
+        is_group=False,
+        online_element="unknown",
+        status="open",
+        assessment_outcome="",
+        closure_reason="",
+    )
+
+
+def report_of(case_facts: list[facts.CaseFact], threshold: int = 5) -> StatusReport:
+    return build_report(
+        case_facts, period_start=START, period_end=END, municipality_count=98, threshold=threshold
+    )
+
+
+def shown(table: Table) -> dict[str, str]:
+    return {str(row.label): row.cell.display for row in table.rows}
 
 
 @pytest.mark.parametrize(
@@ -65,3 +98,60 @@ def test_facts_carry_no_person_identifiers(coordinator: User, kbh: Municipality)
     (fact,) = facts.case_facts(date(2025, 1, 1), date(2025, 12, 31))
     values = " ".join(str(value) for value in asdict(fact).values())
     assert "Mikkel" not in values and "Hansen" not in values and "0101091234" not in values
+
+
+def test_a_small_count_hides_the_smallest_other_count_not_the_total() -> None:
+    # Before secondary suppression the "<5" was protected by withholding the
+    # total, but the per-year table still added up to it. Now the total stays
+    # and the six are hidden instead: 7 - 6 would give the one away.
+    report = report_of(
+        [fact(kind=ExtremismType.MILITANT_ISLAMISM)] * 6 + [fact(kind=ExtremismType.LEFT_WING)]
+    )
+    assert shown(report.by_extremism_type)["Venstreekstremisme"] == "<5"
+    assert shown(report.by_extremism_type)["Militant islamisme"] == "—"
+    assert shown(report.by_extremism_type)["Højreekstremisme"] == "0"
+    assert shown(report.per_year) == {"2024": "0", "2025": "7"}
+    assert report.total.display == report.per_year.total.display == "7"
+
+
+def test_total_is_withheld_everywhere_when_nothing_else_protects() -> None:
+    # 1 + 5 = 6 with "—" meaning at least 5 would give both away; so the total
+    # goes, and with it the one-year table that adds up to it.
+    report = report_of([fact(kind=ExtremismType.LEFT_WING)] + [fact()] * 5)
+    assert shown(report.by_extremism_type)["Venstreekstremisme"] == "<5"
+    assert shown(report.by_extremism_type)["Højreekstremisme"] == "5"
+    assert report.total.withheld and report.by_extremism_type.total.display == "—"
+    assert shown(report.per_year) == {"2024": "0", "2025": "—"}
+
+
+def test_no_suppression_without_small_counts() -> None:
+    report = report_of([fact(2024)] * 5 + [fact(2025)] * 1200)
+    assert shown(report.per_year) == {"2024": "5", "2025": "1.200"}
+    assert report.total.display == "1.205"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    cases=st.lists(
+        st.tuples(st.sampled_from([2024, 2025]), st.sampled_from(list(ExtremismType))),
+        max_size=40,
+    ),
+    threshold=st.integers(3, 10),
+)
+def test_report_shows_exactly_what_suppression_allows(
+    cases: list[tuple[int, ExtremismType]], threshold: int
+) -> None:
+    report = report_of([fact(year, kind) for year, kind in cases], threshold)
+    tables = (report.per_year, report.by_extremism_type)
+    marks = suppress_one_way_tables(
+        [[row.cell.count for row in table.rows] for table in tables], threshold
+    )
+    assert report.total is report.per_year.total is report.by_extremism_type.total
+    assert report.total.count == len(cases)
+    for table, figures in zip(tables, marks.tables, strict=True):
+        for row, figure in zip(table.rows, figures, strict=True):
+            expected = {Mark.PRIMARY: f"<{threshold}", Mark.SECONDARY: "—"}.get(
+                figure.mark, format_count(figure.count)
+            )
+            assert row.cell.display == expected
+            assert row.cell.suppressed == figure.suppressed
