@@ -436,3 +436,26 @@ def without_stubs(user: AnyUser, cases: CaseQuerySet) -> CaseQuerySet:
     if worker is not None and worker.role == Role.COORDINATOR:
         return cases.exclude(status=Status.HANDED_TO_POLICE)
     return cases
+
+
+# --- Report scopes -------------------------------------------------------------------
+
+
+class ReportScopes(NamedTuple):
+    """What a user may have statistics for: the whole country, police districts and
+    single municipalities (reporting.facts spells these as report scopes)."""
+
+    national: bool
+    police_districts: QuerySet[PoliceDistrict]
+    municipalities: QuerySet[Municipality]
+
+
+def report_scopes_for(user: AnyUser) -> ReportScopes:
+    """Ministry analysts: the whole country and every police district (DESIGN.md §2).
+    Coordinators: each of their own municipalities, never the country or a district.
+    Police liaisons and administrators: nothing."""
+    if can_run_national_report(user):
+        return ReportScopes(
+            True, PoliceDistrict.objects.order_by("name"), Municipality.objects.none()
+        )
+    return ReportScopes(False, PoliceDistrict.objects.none(), municipalities_of(user))

@@ -9,13 +9,14 @@ in one query.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db.models import QuerySet
 
 from concerns.choices import Status
-from concerns.models import Municipality
+from concerns.models import Municipality, PoliceDistrict
 from reporting.models import StatFact
 
 NATIONAL = "national"
@@ -50,21 +51,75 @@ class CaseFact:
 FACT_FIELDS = tuple(field.name for field in fields(CaseFact))
 
 
-def municipalities_in(scope: str) -> QuerySet[Municipality]:
-    """The municipalities a scope covers. Only the whole country exists so far; a
-    police district ("politikreds:CODE") or one municipality ("kommune:CODE") is
-    one more branch here and in `facts_in`."""
+# A report covers the whole country, one police district or one municipality:
+# "national", "politikreds:<code>" or "kommune:<code>", with the 4-digit DAWA code.
+POLICE_DISTRICT = "politikreds"
+MUNICIPALITY = "kommune"
+_CODE = re.compile(r"[0-9]{4}")
+
+
+def police_district_scope(code: str) -> str:
+    return f"{POLICE_DISTRICT}:{code}"
+
+
+def municipality_scope(code: str) -> str:
+    return f"{MUNICIPALITY}:{code}"
+
+
+def parse_scope(scope: str) -> tuple[str, str]:
+    """(kind, code) of a scope, code "" for the whole country. Checks the spelling
+    only, without a query; ValueError for anything else."""
     if scope == NATIONAL:
+        return NATIONAL, ""
+    kind, _, code = scope.partition(":")
+    if kind not in (POLICE_DISTRICT, MUNICIPALITY) or not _CODE.fullmatch(code):
+        raise ValueError(
+            f"Unknown report scope {scope!r}: use {NATIONAL!r}, "
+            f"'{POLICE_DISTRICT}:<4-digit code>' or '{MUNICIPALITY}:<4-digit code>'."
+        )
+    return kind, code
+
+
+def scope_area(scope: str) -> PoliceDistrict | Municipality | None:
+    """The police district or municipality a scope names (None for the whole
+    country); ValueError if there is none with that code."""
+    kind, code = parse_scope(scope)
+    if kind == NATIONAL:
+        return None
+    area: PoliceDistrict | Municipality | None
+    if kind == POLICE_DISTRICT:
+        area, noun = PoliceDistrict.objects.filter(code=code).first(), "police district"
+    else:
+        area, noun = Municipality.objects.filter(code=code).first(), "municipality"
+    if area is None:
+        raise ValueError(
+            f"Unknown report scope {scope!r}: there is no {noun} with the code {code}."
+        )
+    return area
+
+
+def municipalities_in(scope: str) -> QuerySet[Municipality]:
+    """The municipalities a scope covers: all 98, those of one police district, or
+    one. ValueError for a scope that is misspelt or names no district or
+    municipality (one query to check; none for the whole country)."""
+    area = scope_area(scope)
+    if area is None:
         return Municipality.objects.all()
-    raise ValueError(f"Unsupported report scope: {scope!r}")
+    if isinstance(area, PoliceDistrict):
+        return Municipality.objects.filter(police_district=area)
+    return Municipality.objects.filter(pk=area.pk)
 
 
 def facts_in(scope: str) -> QuerySet[StatFact]:
     """The stored facts a scope covers. Filtered by the codes kept on the fact, not
-    by today's municipalities, so facts of deleted cases count as they did."""
-    if scope == NATIONAL:
-        return StatFact.objects.all()
-    raise ValueError(f"Unsupported report scope: {scope!r}")
+    by today's municipalities, so facts of deleted cases count as they did. Checks
+    the scope's spelling only: an unknown code simply has no facts."""
+    kind, code = parse_scope(scope)
+    if kind == POLICE_DISTRICT:
+        return StatFact.objects.filter(police_district_code=code)
+    if kind == MUNICIPALITY:
+        return StatFact.objects.filter(municipality_code=code)
+    return StatFact.objects.all()
 
 
 def case_facts(start: date, end: date, scope: str = NATIONAL) -> list[CaseFact]:
@@ -83,5 +138,6 @@ def case_facts(start: date, end: date, scope: str = NATIONAL) -> list[CaseFact]:
 
 
 def municipality_count(scope: str = NATIONAL) -> int:
-    """How many municipalities the scope covers (98 for the whole country)."""
+    """How many municipalities the scope covers (98 for the whole country, 1 for a
+    municipality). ValueError for an unknown scope, as `municipalities_in`."""
     return municipalities_in(scope).count()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,7 +27,8 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from accounts.models import User
 from audit.log import record
 from audit.models import AuditAction
-from reporting import aggregates, dataset, facts, tasks
+from concerns.models import Municipality, PoliceDistrict
+from reporting import aggregates, dataset, exports, facts, tasks
 from reporting.models import JobStatus, ReportJob
 
 logger = logging.getLogger(__name__)
@@ -56,10 +57,39 @@ def _no_progress(step: str, percent: int) -> None:
 # --- The report itself (shared by jobs and the status_report command) -----------
 
 
+# Official names that are not "<name> Kommune".
+OFFICIAL_MUNICIPALITY_NAMES = {"0101": "Københavns Kommune", "0400": "Bornholms Regionskommune"}
+
+
+def municipality_label(municipality: Municipality) -> str:
+    """The municipality's official name: "Aarhus Kommune", "Københavns Kommune"."""
+    official = OFFICIAL_MUNICIPALITY_NAMES.get(municipality.code)
+    return official or gettext("%(name)s Kommune") % {"name": municipality.name}
+
+
 def scope_label(scope: str) -> str:
-    if scope == facts.NATIONAL:
+    """What a report covers, for people: "Hele landet", "Københavns Politi",
+    "Aarhus Kommune". ValueError for an unknown scope (facts.scope_area)."""
+    area = facts.scope_area(scope)
+    if area is None:
         return gettext("Hele landet")
-    raise ValueError(f"Unsupported report scope: {scope!r}")
+    if isinstance(area, Municipality):
+        return municipality_label(area)
+    return area.name
+
+
+def scope_labels(scopes: Iterable[str]) -> dict[str, str]:
+    """`scope_label` of each scope, in two queries at most, for lists. A scope that
+    names nothing (any more) is shown as stored rather than failing the page."""
+    wanted = set(scopes)
+    labels = {facts.NATIONAL: gettext("Hele landet")}
+    if wanted - set(labels):
+        # 12 districts and 98 municipalities: all of them is cheaper than choosing.
+        districts = PoliceDistrict.objects.all()
+        labels |= {facts.police_district_scope(d.code): d.name for d in districts}
+        municipalities = Municipality.objects.all()
+        labels |= {facts.municipality_scope(m.code): municipality_label(m) for m in municipalities}
+    return {scope: labels.get(scope, scope) for scope in wanted}
 
 
 def report_context(
@@ -79,6 +109,35 @@ class RenderedReport:
     pdf: bytes
     # Of the facts the report was computed from (reporting.dataset).
     dataset_sha256: str
+    # Every table of the PDF, with the same numbers and marks (reporting.exports).
+    csv_zip: bytes = b""
+    xlsx: bytes = b""
+
+
+def status_report(
+    *,
+    period_start: date,
+    period_end: date,
+    scope: str = facts.NATIONAL,
+    on_step: OnStep = _no_progress,
+) -> tuple[aggregates.StatusReport, str]:
+    """The numbers of the report for a period and scope, suppression applied, and
+    the hash of the facts they count. The PDF and the municipal dashboard both show
+    these, so the browser never shows what the PDF would hide. ValueError for an
+    unknown scope."""
+    on_step(STEP_FETCHING, 5)
+    case_facts = facts.case_facts(period_start, period_end, scope)
+    dataset_sha256 = dataset.dataset_sha256(case_facts)
+    municipalities = facts.municipality_count(scope)
+    on_step(STEP_COUNTING, 35)
+    report = aggregates.build_report(
+        case_facts,
+        period_start=period_start,
+        period_end=period_end,
+        municipality_count=municipalities,
+        scope=scope,
+    )
+    return report, dataset_sha256
 
 
 def render_report(
@@ -94,21 +153,19 @@ def render_report(
     from reporting import pdf
 
     with translation.override("da"):
-        on_step(STEP_FETCHING, 5)
-        case_facts = facts.case_facts(period_start, period_end, scope)
-        dataset_sha256 = dataset.dataset_sha256(case_facts)
-        municipalities = facts.municipality_count(scope)
-        on_step(STEP_COUNTING, 35)
-        report = aggregates.build_report(
-            case_facts,
-            period_start=period_start,
-            period_end=period_end,
-            municipality_count=municipalities,
-            scope=scope,
+        report, dataset_sha256 = status_report(
+            period_start=period_start, period_end=period_end, scope=scope, on_step=on_step
         )
         on_step(STEP_RENDERING, 50)
-        context = report_context(report, timezone.now(), dataset_sha256)
-        return RenderedReport(pdf.render(TEMPLATE, context), dataset_sha256)
+        generated_at = timezone.now()
+        context = report_context(report, generated_at, dataset_sha256)
+        about = exports.About(context["scope_label"], generated_at, dataset_sha256)
+        return RenderedReport(
+            pdf.render(TEMPLATE, context),
+            dataset_sha256,
+            csv_zip=exports.csv_zip(report, about),
+            xlsx=exports.xlsx_bytes(report, about),
+        )
 
 
 def render_status_report(
@@ -147,11 +204,20 @@ def _enqueue_on_commit(job_id: int) -> None:
 
 
 @transaction.atomic
-def start_report_job(*, by: User | None, period_start: date, period_end: date) -> ReportJob:
+def start_report_job(
+    *,
+    by: User | None,
+    period_start: date,
+    period_end: date,
+    scope: str = facts.NATIONAL,
+) -> ReportJob:
     """Record the request, audit it and enqueue the rendering once committed
-    (`by` is None for the scheduled yearly run)."""
+    (`by` is None for the scheduled yearly run). Who may ask for which scope is
+    the caller's to check (permissions.report_scopes_for); ValueError for a
+    misspelt scope."""
+    facts.parse_scope(scope)
     job = ReportJob.objects.create(
-        period_start=period_start, period_end=period_end, requested_by=by
+        period_start=period_start, period_end=period_end, scope=scope, requested_by=by
     )
     record(user=by, action=AuditAction.CREATE, obj=job, purpose=AUDIT_PURPOSE)
     _enqueue_on_commit(job.pk)
@@ -172,6 +238,8 @@ def retry_report_job(*, job: ReportJob, by: User) -> ReportJob:
         pdf=None,
         pdf_sha256="",
         dataset_sha256="",
+        csv_zip=None,
+        xlsx=None,
     )
     if not reset:
         raise JobNotRetryable(job.pk)
@@ -238,6 +306,8 @@ def run_report_job(job_id: int) -> None:
             pdf=rendered.pdf,
             pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
             dataset_sha256=rendered.dataset_sha256,
+            csv_zip=rendered.csv_zip,
+            xlsx=rendered.xlsx,
             progress=100,
             step=STEP_DONE,
             finished_at=now,

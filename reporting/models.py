@@ -36,6 +36,9 @@ class ReportJob(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
+    # The PDF's tables as CSV files (zipped) and as one workbook, made in the same run.
+    csv_zip = models.BinaryField(null=True, blank=True, editable=False)
+    xlsx = models.BinaryField(null=True, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     # SHA-256 of the facts the report was computed from (reporting.dataset): two
     # reports with the same value counted the same concerns.

@@ -73,7 +73,11 @@ MATRIX: dict[str, tuple[str, dict[str, int | str]]] = {
     "reporting:start": ("post", row(LOGIN, 404, 404, 400, 404, 404)),
     "reporting:detail": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
     "reporting:download": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
+    "reporting:download_csv": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
+    "reporting:download_xlsx": ("get", row(LOGIN, 404, 404, 200, 404, 404)),
     "reporting:retry": ("post", row(LOGIN, 404, 404, 400, 404, 404)),
+    # Each coordinator sees the figures of their own municipality; nobody else.
+    "reporting:dashboard": ("get", row(LOGIN, 200, 404, 404, 200, 404)),
     # The admin is for administrators only; its index stands for all its pages,
     # which share one permission check (`admin.site.has_permission`).
     "admin:index": (
@@ -119,6 +123,8 @@ def world(
         requested_by=analyst,
         status=JobStatus.DONE,
         pdf=b"%PDF-1.7 matrix",
+        csv_zip=b"PK matrix",
+        xlsx=b"PK matrix",
         progress=100,
     )
     users = {
@@ -161,7 +167,11 @@ def url_for(name: str, world: dict[str, Any]) -> str:
         meeting = world["meeting"]
         keys = MEETING_URL_KWARGS.get(name, ("pk",))
         return reverse(name, kwargs={key: meeting[key] for key in keys})
-    if name.startswith("reporting:") and name not in ("reporting:list", "reporting:start"):
+    if name.startswith("reporting:") and name not in (
+        "reporting:list",
+        "reporting:start",
+        "reporting:dashboard",
+    ):
         return reverse(name, kwargs={"pk": world["job"].pk})
     if name == "concerns:edit_action":
         action = world["case"].actions.order_by("pk").first()

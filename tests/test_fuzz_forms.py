@@ -92,7 +92,7 @@ FORMS: dict[str, list[str]] = {
     "notater/": ["visibility", "body"],
     "deling/": ["district", "purpose", "purpose_detail", "legal_basis"],
     "cpr/": ["purpose"],
-    "/rapporter/ny/": ["period_start", "period_end"],
+    "/rapporter/ny/": ["period_start", "period_end", "scope"],
     "/moeder/ny/": ["municipality", "kind", "held_on"],
     "/moeder/{meeting}/ret/": ["kind", "held_on"],
     "/moeder/{meeting}/deltagere/": ["authority", "role"],
@@ -202,6 +202,30 @@ def test_report_list_parameters_survive_hostile_input(analyst: User, page: str) 
     client = Client()
     client.force_login(analyst)
     assert_handled(client.get("/rapporter/", {"side": page}))
+
+
+# The coordinator's statistics page: own and other municipalities, valid periods.
+STATISTICS_PARAMETERS: dict[str, list[str]] = {
+    "municipality": ["0101", "0751"],
+    "period_start": ["01.01.2025", "2025-01-01"],
+    "period_end": ["31.12.2025", "2025-06-30"],
+}
+
+
+@EXAMPLES
+@given(data=st.data())
+def test_statistics_parameters_survive_hostile_input(
+    coordinator: User, aarhus: Any, data: st.DataObject
+) -> None:
+    client = Client()
+    client.force_login(coordinator)
+    params = {
+        name: data.draw(st.one_of(VALUE, st.sampled_from(valid)), label=name)
+        for name, valid in STATISTICS_PARAMETERS.items()
+    }
+    response = client.get("/rapporter/kommune/", params)
+    assert_handled(response)
+    assert "Aarhus Kommune" not in response.content.decode()
 
 
 def test_hostile_text_is_shown_escaped(
