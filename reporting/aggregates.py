@@ -15,17 +15,32 @@ nothing else can protect a small count, and then withholding it everywhere.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
 from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
-from concerns.choices import ExtremismType
+from concerns.choices import (
+    AgeBand,
+    AssessmentOutcome,
+    ClosureReason,
+    ExtremismType,
+    Gender,
+    PsychVulnerability,
+    SenderType,
+    Status,
+    YesNoUnknown,
+)
 from reporting.facts import NATIONAL, CaseFact
-from reporting.suppression import Figure, Mark, suppress_one_way_tables
+from reporting.models import StatFact
+from reporting.suppression import Figure, Mark, suppress_one_way, suppress_one_way_tables
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -76,6 +91,10 @@ class Row:
     label: StrOrPromise
     cell: Cell
 
+    @property
+    def display(self) -> str:
+        return self.cell.display
+
 
 @dataclass(frozen=True)
 class Table:
@@ -104,6 +123,60 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class Flags:
+    """Counts of cases with each cross-over flag. A case may carry several flags
+    or none, so the rows do not split the total and there is no "I alt": each
+    count is suppressed on its own (primary suppression only)."""
+
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Single figures of section 4."""
+
+    # Cases whose status is "Overdraget til politiet" (primary suppression).
+    handed_to_police: Cell
+    # Days from receipt to the overall assessment, Danish format; "—" when fewer
+    # than threshold cases have an assessment.
+    median_days: str
+
+    @property
+    def rows(self) -> tuple[Line, ...]:
+        return (
+            Line(_("Overdraget til politiet"), self.handed_to_police.display),
+            Line(_("Mediantid fra modtagelse til helhedsvurdering (dage)"), self.median_days),
+        )
+
+
+@dataclass(frozen=True)
+class Line:
+    """A labelled figure printed as it is: a share, a median, a mark."""
+
+    label: StrOrPromise
+    display: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart, drawn from the published cell only: a suppressed cell
+    has no bar (width 0) and its mark as label."""
+
+    label: StrOrPromise
+    display: str
+    width: Decimal  # share of the longest published bar, 0-100
+
+    @property
+    def drawn(self) -> bool:
+        return self.width > 0
+
+    @property
+    def label_x(self) -> Decimal:
+        """Where the value label goes: just after the bar."""
+        return self.width + 2
+
+
+@dataclass(frozen=True)
 class StatusReport:
     period_start: date
     period_end: date
@@ -113,6 +186,19 @@ class StatusReport:
     total: Cell
     per_year: Table
     by_extremism_type: Table
+    by_sender_type: Table
+    by_age_band: Table
+    by_gender: Table
+    by_group: Table
+    by_online_element: Table
+    by_psych_vulnerability_part: Table
+    flags: Flags
+    by_assessment_outcome: Table
+    by_closure_reason: Table
+    follow_up: FollowUp
+    data_quality: tuple[Line, ...]
+    per_year_chart: tuple[Bar, ...]
+    by_extremism_type_chart: tuple[Bar, ...]
 
 
 # (label, count) for each row of a table.
@@ -129,6 +215,176 @@ def by_extremism_type_counts(facts: Sequence[CaseFact]) -> Counts:
     """One count per primary type of extremism, in vocabulary order, zeros included."""
     counts = Counter(fact.extremism_type for fact in facts)
     return [(kind.label, counts[kind.value]) for kind in ExtremismType]
+
+
+UNSTATED = _("Ikke oplyst")
+
+
+def vocabulary_counts(
+    facts: Sequence[CaseFact],
+    value: Callable[[CaseFact], str],
+    choices: type[models.TextChoices],
+    unknown: str | None = None,
+) -> Counts:
+    """One count per code of `choices`, in vocabulary order, zeros included. A
+    value outside the vocabulary (empty, or an old code) counts as `unknown`;
+    without an unknown code it gets an "Ikke oplyst" row last, shown only when
+    there is such a value, so the rows always add up to the number of cases."""
+    codes = [choice.value for choice in choices]
+    counts = Counter(value(fact) for fact in facts)
+    stray = sum(n for code, n in counts.items() if code not in codes)
+    rows: Counts = [(choice.label, counts[choice.value]) for choice in choices]
+    if unknown is not None:
+        index = codes.index(unknown)
+        rows[index] = (rows[index][0], rows[index][1] + stray)
+    elif stray:
+        rows.append((UNSTATED, stray))
+    return rows
+
+
+def yes_no_counts(facts: Sequence[CaseFact], value: Callable[[CaseFact], bool]) -> Counts:
+    yes = sum(1 for fact in facts if value(fact))
+    return [(YesNoUnknown.YES.label, yes), (YesNoUnknown.NO.label, len(facts) - yes)]
+
+
+def group_counts(facts: Sequence[CaseFact]) -> Counts:
+    groups = sum(1 for fact in facts if fact.is_group)
+    return [(_("Enkeltperson"), len(facts) - groups), (_("Gruppe"), groups)]
+
+
+def section_3_counts(facts: Sequence[CaseFact]) -> list[Counts]:
+    """The partitions of section 3 after per year and per type, in the PDF's order."""
+    return [
+        vocabulary_counts(facts, lambda f: f.sender_type, SenderType),
+        vocabulary_counts(facts, lambda f: f.age_band, AgeBand, AgeBand.UNKNOWN),
+        vocabulary_counts(facts, lambda f: f.gender, Gender, Gender.UNKNOWN),
+        group_counts(facts),
+        vocabulary_counts(facts, lambda f: f.online_element, YesNoUnknown, YesNoUnknown.UNKNOWN),
+        yes_no_counts(facts, lambda f: f.psych_vulnerability_part),
+    ]
+
+
+def field_label(name: str) -> StrOrPromise:
+    """The Danish name of a fact store field, capitalised: "Køn"."""
+    field = StatFact._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return capfirst(field.verbose_name)
+
+
+FLAG_FIELDS = ("gang_fringe", "relative_radicalised", "parallel_social_case")
+
+
+def flag_counts(facts: Sequence[CaseFact]) -> Counts:
+    """(label, cases with the flag) per cross-over flag; labels are the fact
+    store's field names."""
+    return [
+        (
+            field_label(name),
+            sum(1 for fact in facts if getattr(fact, name)),
+        )
+        for name in FLAG_FIELDS
+    ]
+
+
+def assessment_outcome_counts(facts: Sequence[CaseFact]) -> Counts:
+    """Cases with an overall assessment, by its outcome."""
+    counts = Counter(fact.assessment_outcome for fact in facts)
+    return [(outcome.label, counts[outcome.value]) for outcome in AssessmentOutcome]
+
+
+def closure_reason_counts(facts: Sequence[CaseFact]) -> Counts:
+    """Closed cases by the reason for closing (an empty reason: "Ikke oplyst")."""
+    closed = [fact for fact in facts if fact.status == Status.CLOSED]
+    return vocabulary_counts(closed, lambda f: f.closure_reason, ClosureReason)
+
+
+def separate_table(rows: Counts, threshold: int) -> Table:
+    """A table with its own total (not the report's), suppressed on its own."""
+    marks = suppress_one_way([n for _, n in rows], threshold)
+    return Table(
+        tuple(
+            Row(label, Cell.of(figure, threshold))
+            for (label, _), figure in zip(rows, marks.cells, strict=True)
+        ),
+        Cell.of(marks.total, threshold),
+    )
+
+
+def format_decimal(number: Decimal, places: int = 1) -> str:
+    """A rounded number with the Danish decimal comma: 12,5."""
+    quantum = Decimal(1).scaleb(-places)
+    return f"{number.quantize(quantum, rounding=ROUND_HALF_UP)}".replace(".", ",")
+
+
+def median_days(facts: Sequence[CaseFact], threshold: int) -> str:
+    """The median number of days from receipt to the overall assessment, over the
+    cases that have one: whole days, or ",5" between two. Withheld ("—") when
+    fewer than threshold cases have an assessment."""
+    days = [fact.days_to_assessment for fact in facts if fact.days_to_assessment is not None]
+    if len(days) < threshold:
+        return WITHHELD
+    middle = Decimal(str(median(days)))
+    return format_count(int(middle)) if middle == int(middle) else format_decimal(middle)
+
+
+# Fields of the data-quality annex: (field, value, codes that mean unknown,
+# vocabulary). A value outside the vocabulary counts as unknown too.
+QUALITY_FIELDS: tuple[tuple[str, type[models.TextChoices], tuple[str, ...]], ...] = (
+    ("extremism_type", ExtremismType, ()),
+    ("sender_type", SenderType, ()),
+    ("age_band", AgeBand, (AgeBand.UNKNOWN,)),
+    ("gender", Gender, (Gender.UNKNOWN,)),
+    ("psych_vulnerability", PsychVulnerability, (PsychVulnerability.UNKNOWN,)),
+    ("online_element", YesNoUnknown, (YesNoUnknown.UNKNOWN,)),
+)
+
+
+def unknown_counts(facts: Sequence[CaseFact]) -> list[tuple[str, int]]:
+    """(field, cases with an unknown or empty value) for each QUALITY_FIELDS."""
+    result = []
+    for name, choices, unknown in QUALITY_FIELDS:
+        known = {choice.value for choice in choices} - set(unknown)
+        result.append((name, sum(1 for fact in facts if getattr(fact, name) not in known)))
+    return result
+
+
+def data_quality(
+    facts: Sequence[CaseFact], total: Cell, unknown_cells: dict[str, Cell]
+) -> tuple[Line, ...]:
+    """The share of cases with an unknown value per field, in percent with one
+    decimal. A share is a property of a field, but times the published total it
+    gives back a count: so it is shown as "—" when the total is hidden, when the
+    unknown or the known cases number 1 to threshold - 1, or when the field's
+    "Ukendt" row of a table is suppressed."""
+    rows = []
+    n = len(facts)
+    for name, unknown in unknown_counts(facts):
+        cell = unknown_cells.get(name)
+        hidden = (
+            total.suppressed
+            or 0 < unknown < total.threshold
+            or 0 < n - unknown < total.threshold
+            or (cell is not None and cell.suppressed)
+        )
+        if hidden or not n:
+            percent = WITHHELD
+        else:
+            percent = format_decimal(Decimal(100 * unknown) / Decimal(n))
+        label = field_label(name)
+        rows.append(Line(label, percent))
+    return tuple(rows)
+
+
+def bars(table: Table) -> tuple[Bar, ...]:
+    """A bar per row, scaled to the largest published count; a suppressed row has
+    no bar, so the chart shows nothing the table does not."""
+    longest = max((row.cell.count for row in table.rows if not row.cell.suppressed), default=0)
+    result = []
+    for row in table.rows:
+        published = not row.cell.suppressed and longest > 0
+        width = Decimal(100 * row.cell.count) / Decimal(longest) if published else Decimal(0)
+        result.append(Bar(row.label, row.cell.display, width.quantize(Decimal("0.1"))))
+    return tuple(result)
 
 
 def suppressed_tables(breakdowns: Sequence[Counts], threshold: int) -> list[Table]:
@@ -160,10 +416,22 @@ def build_report(
     """Every number of the report, suppression applied."""
     if threshold is None:
         threshold = settings.REPORT_SUPPRESSION_THRESHOLD
-    per_year, by_extremism_type = suppressed_tables(
-        [per_year_counts(facts, period_start, period_end), by_extremism_type_counts(facts)],
+    shared = suppressed_tables(
+        [
+            per_year_counts(facts, period_start, period_end),
+            by_extremism_type_counts(facts),
+            *section_3_counts(facts),
+        ],
         threshold,
     )
+    (per_year, by_extremism_type, sender, age, gender, group, online, psych) = shared
+    unknown_rows = {
+        "age_band": age.rows[list(AgeBand).index(AgeBand.UNKNOWN)].cell,
+        "gender": gender.rows[list(Gender).index(Gender.UNKNOWN)].cell,
+        "online_element": online.rows[list(YesNoUnknown).index(YesNoUnknown.UNKNOWN)].cell,
+    }
+    if len(sender.rows) > len(SenderType):
+        unknown_rows["sender_type"] = sender.rows[-1].cell
     return StatusReport(
         period_start=period_start,
         period_end=period_end,
@@ -177,4 +445,24 @@ def build_report(
         total=per_year.total,
         per_year=per_year,
         by_extremism_type=by_extremism_type,
+        by_sender_type=sender,
+        by_age_band=age,
+        by_gender=gender,
+        by_group=group,
+        by_online_element=online,
+        by_psych_vulnerability_part=psych,
+        flags=Flags(
+            tuple(Row(label, Cell(count, threshold)) for label, count in flag_counts(facts))
+        ),
+        by_assessment_outcome=separate_table(assessment_outcome_counts(facts), threshold),
+        by_closure_reason=separate_table(closure_reason_counts(facts), threshold),
+        follow_up=FollowUp(
+            handed_to_police=Cell(
+                sum(1 for fact in facts if fact.status == Status.HANDED_TO_POLICE), threshold
+            ),
+            median_days=median_days(facts, threshold),
+        ),
+        data_quality=data_quality(facts, per_year.total, unknown_rows),
+        per_year_chart=bars(per_year),
+        by_extremism_type_chart=bars(by_extremism_type),
     )

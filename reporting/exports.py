@@ -33,7 +33,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.writer.excel import ExcelWriter
 
-from reporting.aggregates import Cell, Headline, StatusReport, Table
+from reporting.aggregates import Cell, Headline, Line, StatusReport, Table
 from reporting.facts import NATIONAL
 
 # A published cell: a count, or the mark that stands for a suppressed one.
@@ -104,6 +104,30 @@ def _count_table(
     )
 
 
+def _value_table(
+    rows: tuple[tuple[str, Value], ...],
+    *,
+    slug: str,
+    sheet_name: str,
+    title: str,
+    label_heading: str,
+    value_heading: str,
+) -> ExportTable:
+    """A table as reporting/pdf/_value_table.html prints it: no "I alt"."""
+    return ExportTable(
+        slug=slug,
+        sheet_name=sheet_name,
+        title=title,
+        header=(label_heading, value_heading),
+        rows=rows,
+    )
+
+
+def _lines(lines: tuple[Line, ...]) -> tuple[tuple[str, Value], ...]:
+    # Shares and medians are text as the PDF prints them ("12,5", "—").
+    return tuple((str(line.label), line.display) for line in lines)
+
+
 def report_tables(report: StatusReport) -> list[ExportTable]:
     """Every table of the PDF in its order, the headline figure first. Titles and
     headings are the PDF's."""
@@ -123,6 +147,104 @@ def report_tables(report: StatusReport) -> list[ExportTable]:
                 sheet_name="Tabel 2 Type af ekstremisme",
                 title=gettext("Tabel 2. Bekymringshenvendelser efter primær type af ekstremisme"),
                 label_heading=gettext("Primær type af ekstremisme"),
+            ),
+            *(
+                _count_table(table, slug=slug, sheet_name=sheet, title=title, label_heading=heading)
+                for table, slug, sheet, title, heading in (
+                    (
+                        report.by_sender_type,
+                        "04-tabel-3-afsender",
+                        "Tabel 3 Afsender",
+                        gettext("Tabel 3. Bekymringshenvendelser efter afsender"),
+                        gettext("Afsender"),
+                    ),
+                    (
+                        report.by_age_band,
+                        "05-tabel-4-alder",
+                        "Tabel 4 Alder",
+                        gettext("Tabel 4. Bekymringshenvendelser efter alder ved modtagelse"),
+                        gettext("Aldersgruppe"),
+                    ),
+                    (
+                        report.by_gender,
+                        "06-tabel-5-koen",
+                        "Tabel 5 Køn",
+                        gettext("Tabel 5. Bekymringshenvendelser efter køn"),
+                        gettext("Køn"),
+                    ),
+                    (
+                        report.by_group,
+                        "07-tabel-6-enkeltperson-gruppe",
+                        "Tabel 6 Enkeltperson og gruppe",
+                        gettext("Tabel 6. Bekymringshenvendelser om enkeltpersoner og grupper"),
+                        gettext("Bekymringen angår"),
+                    ),
+                    (
+                        report.by_online_element,
+                        "08-tabel-7-onlineelement",
+                        "Tabel 7 Onlineelement",
+                        gettext("Tabel 7. Bekymringshenvendelser med onlineelement"),
+                        gettext("Onlineelement"),
+                    ),
+                    (
+                        report.by_psych_vulnerability_part,
+                        "09-tabel-8-psykisk-saarbarhed",
+                        "Tabel 8 Psykisk sårbarhed",
+                        gettext(
+                            "Tabel 8. Bekymringshenvendelser, hvor psykisk sårbarhed indgår "
+                            "i bekymringen"
+                        ),
+                        gettext("Psykisk sårbarhed indgår"),
+                    ),
+                )
+            ),
+            _value_table(
+                tuple((str(row.label), published(row.cell)) for row in report.flags.rows),
+                slug="10-tabel-9-markeringer",
+                sheet_name="Tabel 9 Markeringer",
+                title=gettext(
+                    "Tabel 9. Bekymringshenvendelser med markeringer på tværs af områder"
+                ),
+                label_heading=gettext("Markering"),
+                value_heading=gettext("Antal henvendelser"),
+            ),
+            _count_table(
+                report.by_assessment_outcome,
+                slug="11-tabel-10-helhedsvurdering",
+                sheet_name="Tabel 10 Helhedsvurdering",
+                title=gettext(
+                    "Tabel 10. Henvendelser med en helhedsvurdering efter vurderingens udfald"
+                ),
+                label_heading=gettext("Helhedsvurdering"),
+            ),
+            _count_table(
+                report.by_closure_reason,
+                slug="12-tabel-11-afslutningsaarsag",
+                sheet_name="Tabel 11 Afslutningsårsag",
+                title=gettext("Tabel 11. Afsluttede henvendelser efter afslutningsårsag"),
+                label_heading=gettext("Afslutningsårsag"),
+            ),
+            _value_table(
+                (
+                    (
+                        str(report.follow_up.rows[0].label),
+                        published(report.follow_up.handed_to_police),
+                    ),
+                    (str(report.follow_up.rows[1].label), report.follow_up.median_days),
+                ),
+                slug="13-tabel-12-politi-og-tid",
+                sheet_name="Tabel 12 Politi og tid",
+                title=gettext("Tabel 12. Overdragelse til politiet og tid til helhedsvurdering"),
+                label_heading=gettext("Mål"),
+                value_heading=gettext("Værdi"),
+            ),
+            _value_table(
+                _lines(report.data_quality),
+                slug="14-tabel-13-datakvalitet",
+                sheet_name="Tabel 13 Datakvalitet",
+                title=gettext("Tabel 13. Andel af henvendelserne med ukendt værdi pr. felt"),
+                label_heading=gettext("Felt"),
+                value_heading=gettext("Andel ukendt (procent)"),
             ),
         ]
 

@@ -164,9 +164,13 @@ def test_every_table_of_the_report_is_exported() -> None:
         [(label, as_published(value)) for label, value in t.rows]
         for t in exports.report_tables(report)
     ]
-    assert len(report_tables(report)) == 2
+    assert len(report_tables(report)) == 10
     for table in report_tables(report):
         assert expected_cells(table) in exported
+    # The figures that are not a Table: flags, police and median, data quality.
+    assert [(str(row.label), row.display) for row in report.flags.rows] in exported
+    assert [(str(line.label), line.display) for line in report.follow_up.rows] in exported
+    assert [(str(line.label), line.display) for line in report.data_quality] in exported
 
 
 # --- Which cells ------------------------------------------------------------------
@@ -236,7 +240,8 @@ def every_exported_text(report: StatusReport) -> list[str]:
 @pytest.mark.parametrize("hidden", [HIDDEN_SMALL, HIDDEN_WITHHELD])
 def test_a_suppressed_count_appears_in_no_export(hidden: int) -> None:
     report = suppressed_report()
-    number = re.compile(rf"(?<![\w.]){hidden}(?![\w.])")
+    # Not next to a dash either: "15–17 år" is a label, not a count.
+    number = re.compile(rf"(?<![\w.–]){hidden}(?![\w.–])")
     assert not any(number.search(text) for text in every_exported_text(report))
     # Nor in the workbook's XML, as a number or a string.
     for name, xml in zip_files(exports.xlsx_bytes(report, ABOUT)).items():
@@ -248,7 +253,8 @@ def test_a_withheld_total_is_withheld_in_every_table() -> None:
     # 1 + 5 = 6: the total goes, as in test_aggregates.
     report = report_of([fact(2025, LEFT)] + [fact(2025, RIGHT)] * 5)
     assert report.total.withheld
-    for table in exports.report_tables(report)[1:]:
+    # Tables 1-8 split the report's total; 9-13 do not (own totals or none).
+    for table in exports.report_tables(report)[1:9]:
         assert table.rows[-1] == ("I alt", "—")
     assert exports.report_tables(report)[1].rows == (("2024", 0), ("2025", "—"), ("I alt", "—"))
     number = re.compile(r"(?<![\w.])6(?![\w.])")
@@ -262,6 +268,17 @@ CSV_NAMES = [
     "01-andel-kommuner.csv",
     "02-tabel-1-pr-aar.csv",
     "03-tabel-2-type-af-ekstremisme.csv",
+    "04-tabel-3-afsender.csv",
+    "05-tabel-4-alder.csv",
+    "06-tabel-5-koen.csv",
+    "07-tabel-6-enkeltperson-gruppe.csv",
+    "08-tabel-7-onlineelement.csv",
+    "09-tabel-8-psykisk-saarbarhed.csv",
+    "10-tabel-9-markeringer.csv",
+    "11-tabel-10-helhedsvurdering.csv",
+    "12-tabel-11-afslutningsaarsag.csv",
+    "13-tabel-12-politi-og-tid.csv",
+    "14-tabel-13-datakvalitet.csv",
 ]
 
 
