@@ -1,8 +1,6 @@
 """The status report job end to end: a view queues it, a real Celery worker on
 Redis renders it with WeasyPrint, the analyst downloads the PDF."""
 
-import shutil
-import subprocess
 import time
 from datetime import date
 
@@ -15,6 +13,7 @@ from concerns.choices import ExtremismType
 from concerns.models import Municipality
 from reporting.models import JobStatus, ReportJob
 from tests.conftest import make_case, make_user
+from tests.reporting.pdftext import pdf_text
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -27,18 +26,6 @@ def wait_until_finished(job_id: int, seconds: float = 90) -> ReportJob:
             return job
         time.sleep(0.2)
     raise AssertionError(f"report job {job_id} did not finish: {job.status} {job.step}")
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    out = subprocess.run(  # noqa: S603
-        [shutil.which("pdftotext") or "pdftotext", "-layout", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout
 
 
 def test_analyst_gets_the_report_from_a_real_worker(celery_worker_process: str, tmp_path) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,6 +31,7 @@ from reporting.aggregates import WITHHELD, Cell, StatusReport, Table, build_repo
 from reporting.facts import CaseFact
 from reporting.suppression import Figure, Mark, suppress_one_way, suppress_one_way_tables
 from tests.conftest import make_case
+from tests.reporting.pdftext import pdf_text
 
 START, END = date(2024, 1, 1), date(2025, 12, 31)
 THRESHOLD = 5
@@ -292,18 +291,6 @@ def test_charts_draw_published_cells_only(seed: int, n: int) -> None:
 
 # Hidden counts, each one no published figure or label equals.
 SMALL, WITHHELD_TYPE, WITHHELD_SENDER = 3, 23, 53
-
-
-def pdf_text(content: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    out = subprocess.run(  # noqa: S603
-        [shutil.which("pdftotext") or "pdftotext", "-layout", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout
 
 
 def line_of(text: str, label: str, *, last: bool = False) -> str:
