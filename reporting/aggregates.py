@@ -30,15 +30,18 @@ from django.utils.translation import gettext_lazy as _
 from concerns.choices import (
     AgeBand,
     AssessmentOutcome,
+    Authority,
     ClosureReason,
     ExtremismType,
     Gender,
+    MeetingCadence,
+    OrganisationModel,
     PsychVulnerability,
     SenderType,
     Status,
     YesNoUnknown,
 )
-from reporting.facts import NATIONAL, CaseFact
+from reporting.facts import NATIONAL, CaseFact, OrganisationFact
 from reporting.models import StatFact
 from reporting.suppression import Figure, Mark, suppress_one_way, suppress_one_way_tables
 
@@ -177,6 +180,25 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Organisation:
+    """Section 2: how the scope's municipalities have organised their infohus.
+    Counts municipalities, not persons, so nothing is suppressed. Each table but
+    the participating authorities splits the municipalities and ends with "I alt";
+    a municipality may name several authorities, so that table has no total."""
+
+    municipalities: int = 0
+    by_model: tuple[Line, ...] = ()
+    by_cadence: tuple[Line, ...] = ()
+    assessment_tool: tuple[Line, ...] = ()
+    authorities: tuple[Line, ...] = ()
+    beredskab: tuple[Line, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.municipalities
+
+
+@dataclass(frozen=True)
 class StatusReport:
     period_start: date
     period_end: date
@@ -199,6 +221,7 @@ class StatusReport:
     data_quality: tuple[Line, ...]
     per_year_chart: tuple[Bar, ...]
     by_extremism_type_chart: tuple[Bar, ...]
+    organisation: Organisation = Organisation()
 
 
 # (label, count) for each row of a table.
@@ -404,6 +427,68 @@ def suppressed_tables(breakdowns: Sequence[Counts], threshold: int) -> list[Tabl
     ]
 
 
+def _partition(rows: list[tuple[StrOrPromise, int]]) -> tuple[Line, ...]:
+    """Municipality counts that split the scope, "I alt" last."""
+    lines = [Line(label, format_count(n)) for label, n in rows]
+    lines.append(Line(_("I alt"), format_count(sum(n for _, n in rows))))
+    return tuple(lines)
+
+
+def _by_vocabulary(values: Sequence[str], choices: type[models.TextChoices]) -> tuple[Line, ...]:
+    """One row per code in vocabulary order; "Ikke oplyst" for anything else."""
+    counts = Counter(values)
+    rows: list[tuple[StrOrPromise, int]] = [(c.label, counts[c.value]) for c in choices]
+    known = {c.value for c in choices}
+    rows.append((UNSTATED, sum(n for code, n in counts.items() if code not in known)))
+    return _partition(rows)
+
+
+BEREDSKAB_ADOPTED = _("Vedtaget")
+BEREDSKAB_OVERDUE = _("Vedtaget, revision overskredet")
+BEREDSKAB_NOT_ADOPTED = _("Ikke vedtaget")
+
+
+def beredskab_status(fact: OrganisationFact, as_of: date) -> StrOrPromise:
+    """A municipality's beredskab at `as_of` (the period's end): not adopted (or
+    adopted later), adopted, or adopted with its next revision date passed."""
+    if fact.beredskab_adopted_on is None or fact.beredskab_adopted_on > as_of:
+        return BEREDSKAB_NOT_ADOPTED
+    if fact.beredskab_next_revision is not None and fact.beredskab_next_revision < as_of:
+        return BEREDSKAB_OVERDUE
+    return BEREDSKAB_ADOPTED
+
+
+def organisation(facts: Sequence[OrganisationFact], as_of: date) -> Organisation:
+    """Section 2 from one fact per municipality of the scope."""
+    if not facts:
+        return Organisation()
+    profiled = [fact for fact in facts if fact.has_profile]
+    tool_yes = sum(1 for fact in profiled if fact.uses_assessment_tool)
+    named = Counter(code for fact in facts for code in set(fact.participating_authorities))
+    statuses = Counter(beredskab_status(fact, as_of) for fact in facts)
+    return Organisation(
+        municipalities=len(facts),
+        by_model=_by_vocabulary([f.organisation_model for f in facts], OrganisationModel),
+        by_cadence=_by_vocabulary([f.meeting_cadence for f in facts], MeetingCadence),
+        assessment_tool=_partition(
+            [
+                (YesNoUnknown.YES.label, tool_yes),
+                (YesNoUnknown.NO.label, len(profiled) - tool_yes),
+                (UNSTATED, len(facts) - len(profiled)),
+            ]
+        ),
+        authorities=tuple(
+            Line(authority.label, format_count(named[authority.value])) for authority in Authority
+        ),
+        beredskab=_partition(
+            [
+                (label, statuses[label])
+                for label in (BEREDSKAB_ADOPTED, BEREDSKAB_OVERDUE, BEREDSKAB_NOT_ADOPTED)
+            ]
+        ),
+    )
+
+
 def build_report(
     facts: Sequence[CaseFact],
     *,
@@ -412,8 +497,11 @@ def build_report(
     municipality_count: int,
     scope: str = NATIONAL,
     threshold: int | None = None,
+    organisation_facts: Sequence[OrganisationFact] = (),
 ) -> StatusReport:
-    """Every number of the report, suppression applied."""
+    """Every number of the report, suppression applied. `organisation_facts` (one
+    per municipality of the scope, facts.organisation_facts) give section 2; without
+    them the section says there is no information."""
     if threshold is None:
         threshold = settings.REPORT_SUPPRESSION_THRESHOLD
     shared = suppressed_tables(
@@ -465,4 +553,5 @@ def build_report(
         data_quality=data_quality(facts, per_year.total, unknown_rows),
         per_year_chart=bars(per_year),
         by_extremism_type_chart=bars(by_extremism_type),
+        organisation=organisation(organisation_facts, period_end),
     )

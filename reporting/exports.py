@@ -128,6 +128,62 @@ def _lines(lines: tuple[Line, ...]) -> tuple[tuple[str, Value], ...]:
     return tuple((str(line.label), line.display) for line in lines)
 
 
+def _organisation_tables(report: StatusReport) -> list[ExportTable]:
+    """Section 2, as the PDF prints it (counts of municipalities, not suppressed).
+    Appended after the numbered tables, so their file names stay put."""
+    org = report.organisation
+    if org.empty:
+        return []
+    end = f"{report.period_end:%d.%m.%Y}"
+    return [
+        _value_table(
+            tuple((str(line.label), line.display) for line in lines),
+            slug=slug,
+            sheet_name=sheet,
+            title=title,
+            label_heading=heading,
+            value_heading=gettext("Antal kommuner"),
+        )
+        for lines, slug, sheet, title, heading in (
+            (
+                org.by_model,
+                "20-organisering",
+                "Organisering",
+                gettext("Kommuner efter organisering af infohus"),
+                gettext("Organisering"),
+            ),
+            (
+                org.by_cadence,
+                "21-moedefrekvens",
+                "Mødefrekvens",
+                gettext("Kommuner efter mødefrekvens"),
+                gettext("Mødefrekvens"),
+            ),
+            (
+                org.assessment_tool,
+                "22-vurderingsvaerktoej",
+                "Vurderingsværktøj",
+                gettext("Kommuner, der bruger CDE's vurderingsværktøj"),
+                gettext("Bruger vurderingsværktøjet"),
+            ),
+            (
+                org.authorities,
+                "23-myndigheder",
+                "Myndigheder",
+                gettext("Kommuner efter deltagende myndigheder"),
+                gettext("Myndighed"),
+            ),
+            (
+                org.beredskab,
+                "24-beredskab",
+                "Beredskab",
+                gettext("Kommuner efter status for beredskab pr. %(end)s") % {"end": end},
+                gettext("Beredskab"),
+            ),
+        )
+    ]
+
+
 def report_tables(report: StatusReport) -> list[ExportTable]:
     """Every table of the PDF in its order, the headline figure first. Titles and
     headings are the PDF's."""
@@ -246,6 +302,7 @@ def report_tables(report: StatusReport) -> list[ExportTable]:
                 label_heading=gettext("Felt"),
                 value_heading=gettext("Andel ukendt (procent)"),
             ),
+            *_organisation_tables(report),
         ]
 
 

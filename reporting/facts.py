@@ -141,3 +141,50 @@ def municipality_count(scope: str = NATIONAL) -> int:
     """How many municipalities the scope covers (98 for the whole country, 1 for a
     municipality). ValueError for an unknown scope, as `municipalities_in`."""
     return municipalities_in(scope).count()
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationFact:
+    """How one municipality has organised its infohus (report section 2). A
+    municipality without a profile has `has_profile` False and empty values."""
+
+    municipality_code: str
+    has_profile: bool
+    organisation_model: str
+    meeting_cadence: str
+    participating_authorities: tuple[str, ...]
+    uses_assessment_tool: bool
+    beredskab_adopted_on: date | None
+    beredskab_next_revision: date | None
+
+
+def organisation_facts(scope: str = NATIONAL) -> list[OrganisationFact]:
+    """One fact per municipality of the scope, with its infohus profile if it has
+    one, in one query (plus the scope check of `municipalities_in`)."""
+    rows = (
+        municipalities_in(scope)
+        .order_by("code")
+        .values_list(
+            "code",
+            "infohus_profile__id",
+            "infohus_profile__organisation_model",
+            "infohus_profile__meeting_cadence",
+            "infohus_profile__participating_authorities",
+            "infohus_profile__uses_assessment_tool",
+            "infohus_profile__beredskab_adopted_on",
+            "infohus_profile__beredskab_next_revision",
+        )
+    )
+    return [
+        OrganisationFact(
+            municipality_code=code,
+            has_profile=profile_id is not None,
+            organisation_model=model or "",
+            meeting_cadence=cadence or "",
+            participating_authorities=tuple(authorities or ()),
+            uses_assessment_tool=bool(tool),
+            beredskab_adopted_on=adopted,
+            beredskab_next_revision=revision,
+        )
+        for code, profile_id, model, cadence, authorities, tool, adopted, revision in rows
+    ]

@@ -129,6 +129,7 @@ def status_report(
     case_facts = facts.case_facts(period_start, period_end, scope)
     dataset_sha256 = dataset.dataset_sha256(case_facts)
     municipalities = facts.municipality_count(scope)
+    organisation_facts = facts.organisation_facts(scope)
     on_step(STEP_COUNTING, 35)
     report = aggregates.build_report(
         case_facts,
@@ -136,6 +137,7 @@ def status_report(
         period_end=period_end,
         municipality_count=municipalities,
         scope=scope,
+        organisation_facts=organisation_facts,
     )
     return report, dataset_sha256
 
