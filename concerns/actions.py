@@ -26,6 +26,7 @@ from concerns import permissions
 from concerns.choices import ActionStatus, EventKind, NoteVisibility, Status, age_band_floor
 from concerns.cpr import lookup_hash
 from concerns.models import (
+    OPEN_ACTION_STATUSES,
     OPEN_STATUSES,
     Assessment,
     Case,
@@ -40,7 +41,6 @@ from concerns.models import (
     PoliceDistrict,
     Share,
 )
-from concerns.reminders import OPEN_ACTION_STATUSES
 from concerns.workflow import TransitionInput, check_transition
 
 
@@ -179,16 +179,22 @@ def record_screening(*, case: Case, by: User, result: str, screened_on: date) ->
 
 
 @transaction.atomic
-def add_follow_up_action(*, case: Case, by: User, fields: dict[str, Any]) -> FollowUpAction:
+def add_follow_up_action(
+    *, case: Case, by: User, fields: dict[str, Any], meeting: Meeting | None = None
+) -> FollowUpAction:
+    """A follow-up action on a case, or, with `meeting`, an agreement made there."""
+    if meeting is not None:
+        fields = {**fields, "meeting": meeting}
     action = FollowUpAction.objects.create(case=case, created_by=by, **fields)
     _touch(case)
-    _event(case, EventKind.ACTION_ADDED, by, detail=str(action))
+    detail = f"{action} ({meeting})" if meeting else str(action)
+    _event(case, EventKind.ACTION_ADDED, by, detail=detail)
     record(
         user=by,
         action=AuditAction.CREATE,
         obj=action,
         person_id=case.person_id,
-        purpose="opfølgning på sag",
+        purpose=f"aftale på møde {meeting.pk}" if meeting else "opfølgning på sag",
     )
     return action
 
@@ -532,17 +538,7 @@ def record_agreement(
     if fields.get("due_on") is None:
         raise ValueError("an agreement needs a due date")
     meeting.cases.add(case)
-    action = FollowUpAction.objects.create(case=case, meeting=meeting, created_by=by, **fields)
-    _touch(case)
-    _event(case, EventKind.ACTION_ADDED, by, detail=f"{action} ({meeting})")
-    record(
-        user=by,
-        action=AuditAction.CREATE,
-        obj=action,
-        person_id=case.person_id,
-        purpose=f"aftale på møde {meeting.pk}",
-    )
-    return action
+    return add_follow_up_action(case=case, by=by, fields=fields, meeting=meeting)
 
 
 # --- Updating follow-up actions ---------------------------------------------------------

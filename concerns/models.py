@@ -39,6 +39,8 @@ OPEN_STATUSES = frozenset(
         c.Status.REASSESSMENT,
     }
 )
+# A follow-up action still to be carried out; every other status is an ending.
+OPEN_ACTION_STATUSES = frozenset({c.ActionStatus.PLANNED, c.ActionStatus.IN_PROGRESS})
 
 
 # Every insert, update and delete of case data is copied by database triggers into
@@ -280,7 +282,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         overdue = FollowUpAction.objects.filter(
             case=models.OuterRef("pk"),
             due_on__lt=today,
-            status__in=[c.ActionStatus.PLANNED, c.ActionStatus.IN_PROGRESS],
+            status__in=OPEN_ACTION_STATUSES,
         )
         return self.filter(models.Exists(overdue))
 

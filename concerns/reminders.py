@@ -26,12 +26,10 @@ from accounts.models import User
 from audit.log import record_many
 from audit.models import AuditAction
 from concerns import permissions
-from concerns.choices import ActionStatus
-from concerns.models import OPEN_STATUSES, FollowUpAction, ReminderSent
+from concerns.models import OPEN_ACTION_STATUSES, OPEN_STATUSES, FollowUpAction, ReminderSent
 
 logger = logging.getLogger(__name__)
 
-OPEN_ACTION_STATUSES = frozenset({ActionStatus.PLANNED, ActionStatus.IN_PROGRESS})
 # "Mine opgaver" looks this many days ahead.
 UPCOMING_DAYS = 14
 REMINDER_PURPOSE = "påmindelse om overskredne indsatser"

@@ -34,12 +34,13 @@ from psycopg import sql
 from accounts.memberships import set_memberships
 from accounts.models import Role, User
 from concerns import actions
-from concerns.choices import ActionStatus, LegalBasis, NoteVisibility, Status
+from concerns.choices import LegalBasis, NoteVisibility, Status
 from concerns.demo import DEMO_PASSWORD, DEMO_USERS, DISTRICT_SLUGS, demo_municipality_codes
 from concerns.demo.plan import plan_cases, plan_profile
 from concerns.demo.texts import FEMALE_NAMES, LAST_NAMES, MALE_NAMES, OVERALL_ASSESSMENTS
 from concerns.demo.walk import CasePlan, ProfilePlan, Step
 from concerns.models import (
+    OPEN_ACTION_STATUSES,
     Case,
     CaseEvent,
     FollowUpAction,
@@ -97,7 +98,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {status.value:<22} {by_status.get(status.value, 0):>6}")
         self.stdout.write(f"  {'total':<22} {sum(by_status.values()):>6}")
         overdue = FollowUpAction.objects.filter(
-            status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+            status__in=OPEN_ACTION_STATUSES,
             due_on__lt=timezone.localdate(),
         ).count()
         notes = dict(Note.objects.values_list("visibility").annotate(n=Count("id")))
