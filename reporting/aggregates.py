@@ -28,6 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from concerns.choices import (
+    ActionType,
     AgeBand,
     AssessmentOutcome,
     Authority,
@@ -41,7 +42,7 @@ from concerns.choices import (
     Status,
     YesNoUnknown,
 )
-from reporting.facts import NATIONAL, CaseFact, OrganisationFact
+from reporting.facts import MUNICIPALITY, NATIONAL, Areas, CaseFact, OrganisationFact, parse_scope
 from reporting.models import StatFact
 from reporting.suppression import Figure, Mark, suppress_one_way, suppress_one_way_tables
 
@@ -116,6 +117,8 @@ class Headline:
 
     with_concern: int
     municipalities: int
+    # The scope is one municipality: a share of "1 af 1" says nothing.
+    single: bool = False
 
     @property
     def percent(self) -> int:
@@ -127,9 +130,10 @@ class Headline:
 
 @dataclass(frozen=True)
 class Flags:
-    """Counts of cases with each cross-over flag. A case may carry several flags
-    or none, so the rows do not split the total and there is no "I alt": each
-    count is suppressed on its own (primary suppression only)."""
+    """Counts of cases with each of several properties (cross-over flags, action
+    types). A case may have several or none, so the rows do not split the total
+    and there is no "I alt": each count is suppressed on its own against the
+    report's total (`overlapping_cell`)."""
 
     rows: tuple[Row, ...]
 
@@ -222,6 +226,19 @@ class StatusReport:
     per_year_chart: tuple[Bar, ...]
     by_extremism_type_chart: tuple[Bar, ...]
     organisation: Organisation = Organisation()
+    # Concerns per police district (national) or per municipality (a district or
+    # one municipality), suppressed with the tables above; None without areas.
+    by_area: Table | None = None
+    area_heading: StrOrPromise = ""
+    by_action_type: Flags = Flags(())
+
+    @property
+    def area_caption(self) -> StrOrPromise:
+        if self.headline.single:
+            return _("Tabel 2. Bekymringshenvendelser pr. kommune")
+        if self.scope == NATIONAL:
+            return _("Tabel 2. Bekymringshenvendelser pr. politikreds")
+        return _("Tabel 2. Bekymringshenvendelser pr. kommune i politikredsen")
 
 
 # (label, count) for each row of a table.
@@ -287,6 +304,17 @@ def section_3_counts(facts: Sequence[CaseFact]) -> list[Counts]:
     ]
 
 
+def area_counts(facts: Sequence[CaseFact], areas: Areas) -> Counts:
+    """One count per area in the given order, zeros included; a fact whose area is
+    not among them (reference data changed since) counts as "Ikke oplyst"."""
+    counts = Counter(getattr(fact, areas.field) for fact in facts)
+    rows: Counts = [(name, counts[code]) for code, name in areas.names]
+    stray = len(facts) - sum(n for _, n in rows)
+    if stray:
+        rows.append((UNSTATED, stray))
+    return rows
+
+
 def field_label(name: str) -> StrOrPromise:
     """The Danish name of a fact store field, capitalised: "Køn"."""
     field = StatFact._meta.get_field(name)
@@ -295,6 +323,27 @@ def field_label(name: str) -> StrOrPromise:
 
 
 FLAG_FIELDS = ("gang_fringe", "relative_radicalised", "parallel_social_case")
+
+
+def overlapping_cell(count: int, total: Cell) -> Cell:
+    """The number of cases with some property, printed beside the report's total:
+    shown as "<threshold" when small, and withheld ("—") when the cases without
+    the property number 1 to threshold - 1, as the published total minus this
+    count would tell."""
+    without = total.count - count
+    withheld = not total.suppressed and count >= total.threshold and 0 < without < total.threshold
+    return Cell(count, total.threshold, withheld=withheld)
+
+
+def overlapping(rows: Counts, total: Cell) -> Flags:
+    return Flags(tuple(Row(label, overlapping_cell(count, total)) for label, count in rows))
+
+
+def action_type_counts(facts: Sequence[CaseFact]) -> Counts:
+    """(type, cases with at least one follow-up action of the type), in vocabulary
+    order, zeros included."""
+    counts = Counter(kind for fact in facts for kind in set(fact.action_types))
+    return [(kind.label, counts[kind.value]) for kind in ActionType]
 
 
 def flag_counts(facts: Sequence[CaseFact]) -> Counts:
@@ -498,21 +547,25 @@ def build_report(
     scope: str = NATIONAL,
     threshold: int | None = None,
     organisation_facts: Sequence[OrganisationFact] = (),
+    areas: Areas | None = None,
 ) -> StatusReport:
     """Every number of the report, suppression applied. `organisation_facts` (one
     per municipality of the scope, facts.organisation_facts) give section 2; without
-    them the section says there is no information."""
+    them the section says there is no information. `areas` (facts.report_areas)
+    give the table per police district or municipality; without them it is left
+    out."""
     if threshold is None:
         threshold = settings.REPORT_SUPPRESSION_THRESHOLD
-    shared = suppressed_tables(
-        [
-            per_year_counts(facts, period_start, period_end),
-            by_extremism_type_counts(facts),
-            *section_3_counts(facts),
-        ],
-        threshold,
-    )
-    (per_year, by_extremism_type, sender, age, gender, group, online, psych) = shared
+    breakdowns = [
+        per_year_counts(facts, period_start, period_end),
+        by_extremism_type_counts(facts),
+        *section_3_counts(facts),
+    ]
+    if areas is not None:
+        breakdowns.append(area_counts(facts, areas))
+    shared = suppressed_tables(breakdowns, threshold)
+    (per_year, by_extremism_type, sender, age, gender, group, online, psych) = shared[:8]
+    by_area = shared[8] if areas is not None else None
     unknown_rows = {
         "age_band": age.rows[list(AgeBand).index(AgeBand.UNKNOWN)].cell,
         "gender": gender.rows[list(Gender).index(Gender.UNKNOWN)].cell,
@@ -528,6 +581,7 @@ def build_report(
         headline=Headline(
             with_concern=len({fact.municipality_code for fact in facts}),
             municipalities=municipality_count,
+            single=parse_scope(scope)[0] == MUNICIPALITY,
         ),
         # The same Cell as every table's "I alt", so the text never disagrees.
         total=per_year.total,
@@ -539,14 +593,16 @@ def build_report(
         by_group=group,
         by_online_element=online,
         by_psych_vulnerability_part=psych,
-        flags=Flags(
-            tuple(Row(label, Cell(count, threshold)) for label, count in flag_counts(facts))
-        ),
+        flags=overlapping(flag_counts(facts), per_year.total),
+        by_action_type=overlapping(action_type_counts(facts), per_year.total),
+        by_area=by_area,
+        area_heading=areas.heading if areas is not None else "",
         by_assessment_outcome=separate_table(assessment_outcome_counts(facts), threshold),
         by_closure_reason=separate_table(closure_reason_counts(facts), threshold),
         follow_up=FollowUp(
-            handed_to_police=Cell(
-                sum(1 for fact in facts if fact.status == Status.HANDED_TO_POLICE), threshold
+            handed_to_police=overlapping_cell(
+                sum(1 for fact in facts if fact.status == Status.HANDED_TO_POLICE),
+                per_year.total,
             ),
             median_days=median_days(facts, threshold),
         ),

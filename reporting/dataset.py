@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from reporting.facts import FACT_FIELDS, CaseFact
 
 # Part of the hashed text: a change of how it is written is a new format.
-FORMAT = "infohus-case-facts/1"
+FORMAT = "infohus-case-facts/2"
 
 
 def _line(values: object) -> str:
-    # Facts hold only str, int, bool and None; anything else fails loudly here.
+    # Facts hold only str, int, bool, None and tuples of str; anything else fails
+    # loudly here.
     return json.dumps(values, ensure_ascii=True, separators=(",", ":"))
 
 

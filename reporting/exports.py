@@ -18,6 +18,7 @@ workbook's properties are dated from `About.generated_at`, or from a constant.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -55,6 +56,8 @@ class ExportTable:
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[Value, ...], ...]
+    # Counts concerns (False: municipalities, as the headline and section 2 do).
+    counts_concerns: bool = True
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ def _headline_table(headline: Headline) -> ExportTable:
     # Municipalities, not persons: the PDF prints all three figures unsuppressed.
     return ExportTable(
         slug="01-andel-kommuner",
+        counts_concerns=False,
         sheet_name="Andel kommuner",
         title=gettext("Andel af kommunerne med mindst én bekymringshenvendelse"),
         header=(gettext("Mål"), gettext("Værdi")),
@@ -112,6 +116,7 @@ def _value_table(
     title: str,
     label_heading: str,
     value_heading: str,
+    counts_concerns: bool = True,
 ) -> ExportTable:
     """A table as reporting/pdf/_value_table.html prints it: no "I alt"."""
     return ExportTable(
@@ -120,6 +125,7 @@ def _value_table(
         title=title,
         header=(label_heading, value_heading),
         rows=rows,
+        counts_concerns=counts_concerns,
     )
 
 
@@ -143,6 +149,7 @@ def _organisation_tables(report: StatusReport) -> list[ExportTable]:
             title=title,
             label_heading=heading,
             value_heading=gettext("Antal kommuner"),
+            counts_concerns=False,
         )
         for lines, slug, sheet, title, heading in (
             (
@@ -184,10 +191,26 @@ def _organisation_tables(report: StatusReport) -> list[ExportTable]:
     ]
 
 
-def report_tables(report: StatusReport) -> list[ExportTable]:
+def _area_table(report: StatusReport) -> list[ExportTable]:
+    if report.by_area is None:
+        return []
+    per = "politikreds" if report.scope == NATIONAL and not report.headline.single else "kommune"
+    return [
+        _count_table(
+            report.by_area,
+            slug=f"03-tabel-2-pr-{per}",
+            sheet_name=f"Tabel 2 Pr. {per}",
+            title=str(report.area_caption),
+            label_heading=str(report.area_heading),
+        )
+    ]
+
+
+def report_tables(report: StatusReport, language: str | None = "da") -> list[ExportTable]:
     """Every table of the PDF in its order, the headline figure first. Titles and
-    headings are the PDF's."""
-    with translation.override("da"):
+    headings are the PDF's, in Danish as the PDF is; `language=None` gives them in
+    the active language instead (the municipal dashboard)."""
+    with translation.override(language) if language else contextlib.nullcontext():
         return [
             _headline_table(report.headline),
             _count_table(
@@ -197,11 +220,12 @@ def report_tables(report: StatusReport) -> list[ExportTable]:
                 title=gettext("Tabel 1. Bekymringshenvendelser pr. år"),
                 label_heading=gettext("År"),
             ),
+            *_area_table(report),
             _count_table(
                 report.by_extremism_type,
-                slug="03-tabel-2-type-af-ekstremisme",
-                sheet_name="Tabel 2 Type af ekstremisme",
-                title=gettext("Tabel 2. Bekymringshenvendelser efter primær type af ekstremisme"),
+                slug="04-tabel-3-type-af-ekstremisme",
+                sheet_name="Tabel 3 Type af ekstremisme",
+                title=gettext("Tabel 3. Bekymringshenvendelser efter primær type af ekstremisme"),
                 label_heading=gettext("Primær type af ekstremisme"),
             ),
             *(
@@ -209,45 +233,45 @@ def report_tables(report: StatusReport) -> list[ExportTable]:
                 for table, slug, sheet, title, heading in (
                     (
                         report.by_sender_type,
-                        "04-tabel-3-afsender",
-                        "Tabel 3 Afsender",
-                        gettext("Tabel 3. Bekymringshenvendelser efter afsender"),
+                        "05-tabel-4-afsender",
+                        "Tabel 4 Afsender",
+                        gettext("Tabel 4. Bekymringshenvendelser efter afsender"),
                         gettext("Afsender"),
                     ),
                     (
                         report.by_age_band,
-                        "05-tabel-4-alder",
-                        "Tabel 4 Alder",
-                        gettext("Tabel 4. Bekymringshenvendelser efter alder ved modtagelse"),
+                        "06-tabel-5-alder",
+                        "Tabel 5 Alder",
+                        gettext("Tabel 5. Bekymringshenvendelser efter alder ved modtagelse"),
                         gettext("Aldersgruppe"),
                     ),
                     (
                         report.by_gender,
-                        "06-tabel-5-koen",
-                        "Tabel 5 Køn",
-                        gettext("Tabel 5. Bekymringshenvendelser efter køn"),
+                        "07-tabel-6-koen",
+                        "Tabel 6 Køn",
+                        gettext("Tabel 6. Bekymringshenvendelser efter køn"),
                         gettext("Køn"),
                     ),
                     (
                         report.by_group,
-                        "07-tabel-6-enkeltperson-gruppe",
-                        "Tabel 6 Enkeltperson og gruppe",
-                        gettext("Tabel 6. Bekymringshenvendelser om enkeltpersoner og grupper"),
+                        "08-tabel-7-enkeltperson-gruppe",
+                        "Tabel 7 Enkeltperson og gruppe",
+                        gettext("Tabel 7. Bekymringshenvendelser om enkeltpersoner og grupper"),
                         gettext("Bekymringen angår"),
                     ),
                     (
                         report.by_online_element,
-                        "08-tabel-7-onlineelement",
-                        "Tabel 7 Onlineelement",
-                        gettext("Tabel 7. Bekymringshenvendelser med onlineelement"),
+                        "09-tabel-8-onlineelement",
+                        "Tabel 8 Onlineelement",
+                        gettext("Tabel 8. Bekymringshenvendelser med onlineelement"),
                         gettext("Onlineelement"),
                     ),
                     (
                         report.by_psych_vulnerability_part,
-                        "09-tabel-8-psykisk-saarbarhed",
-                        "Tabel 8 Psykisk sårbarhed",
+                        "10-tabel-9-psykisk-saarbarhed",
+                        "Tabel 9 Psykisk sårbarhed",
                         gettext(
-                            "Tabel 8. Bekymringshenvendelser, hvor psykisk sårbarhed indgår "
+                            "Tabel 9. Bekymringshenvendelser, hvor psykisk sårbarhed indgår "
                             "i bekymringen"
                         ),
                         gettext("Psykisk sårbarhed indgår"),
@@ -256,28 +280,38 @@ def report_tables(report: StatusReport) -> list[ExportTable]:
             ),
             _value_table(
                 tuple((str(row.label), published(row.cell)) for row in report.flags.rows),
-                slug="10-tabel-9-markeringer",
-                sheet_name="Tabel 9 Markeringer",
+                slug="11-tabel-10-markeringer",
+                sheet_name="Tabel 10 Markeringer",
                 title=gettext(
-                    "Tabel 9. Bekymringshenvendelser med markeringer på tværs af områder"
+                    "Tabel 10. Bekymringshenvendelser med markeringer på tværs af områder"
                 ),
                 label_heading=gettext("Markering"),
                 value_heading=gettext("Antal henvendelser"),
             ),
             _count_table(
                 report.by_assessment_outcome,
-                slug="11-tabel-10-helhedsvurdering",
-                sheet_name="Tabel 10 Helhedsvurdering",
+                slug="12-tabel-11-helhedsvurdering",
+                sheet_name="Tabel 11 Helhedsvurdering",
                 title=gettext(
-                    "Tabel 10. Henvendelser med en helhedsvurdering efter vurderingens udfald"
+                    "Tabel 11. Henvendelser med en helhedsvurdering efter vurderingens udfald"
                 ),
                 label_heading=gettext("Helhedsvurdering"),
             ),
+            _value_table(
+                tuple((str(row.label), published(row.cell)) for row in report.by_action_type.rows),
+                slug="13-tabel-12-indsatstyper",
+                sheet_name="Tabel 12 Indsatstyper",
+                title=gettext(
+                    "Tabel 12. Bekymringshenvendelser efter type af aftalt opfølgende indsats"
+                ),
+                label_heading=gettext("Indsatstype"),
+                value_heading=gettext("Antal henvendelser"),
+            ),
             _count_table(
                 report.by_closure_reason,
-                slug="12-tabel-11-afslutningsaarsag",
-                sheet_name="Tabel 11 Afslutningsårsag",
-                title=gettext("Tabel 11. Afsluttede henvendelser efter afslutningsårsag"),
+                slug="14-tabel-13-afslutningsaarsag",
+                sheet_name="Tabel 13 Afslutningsårsag",
+                title=gettext("Tabel 13. Afsluttede henvendelser efter afslutningsårsag"),
                 label_heading=gettext("Afslutningsårsag"),
             ),
             _value_table(
@@ -288,17 +322,17 @@ def report_tables(report: StatusReport) -> list[ExportTable]:
                     ),
                     (str(report.follow_up.rows[1].label), report.follow_up.median_days),
                 ),
-                slug="13-tabel-12-politi-og-tid",
-                sheet_name="Tabel 12 Politi og tid",
-                title=gettext("Tabel 12. Overdragelse til politiet og tid til helhedsvurdering"),
+                slug="15-tabel-14-politi-og-tid",
+                sheet_name="Tabel 14 Politi og tid",
+                title=gettext("Tabel 14. Overdragelse til politiet og tid til helhedsvurdering"),
                 label_heading=gettext("Mål"),
                 value_heading=gettext("Værdi"),
             ),
             _value_table(
                 _lines(report.data_quality),
-                slug="14-tabel-13-datakvalitet",
-                sheet_name="Tabel 13 Datakvalitet",
-                title=gettext("Tabel 13. Andel af henvendelserne med ukendt værdi pr. felt"),
+                slug="16-tabel-15-datakvalitet",
+                sheet_name="Tabel 15 Datakvalitet",
+                title=gettext("Tabel 15. Andel af henvendelserne med ukendt værdi pr. felt"),
                 label_heading=gettext("Felt"),
                 value_heading=gettext("Andel ukendt (procent)"),
             ),

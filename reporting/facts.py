@@ -12,12 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from concerns.choices import Status
 from concerns.models import Municipality, PoliceDistrict
 from reporting.models import StatFact
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NATIONAL = "national"
 
@@ -46,6 +51,8 @@ class CaseFact:
     relative_radicalised: bool = False
     parallel_social_case: bool = False
     days_to_assessment: int | None = None
+    # The types of the case's follow-up actions, each once, sorted.
+    action_types: tuple[str, ...] = ()
 
 
 FACT_FIELDS = tuple(field.name for field in fields(CaseFact))
@@ -134,7 +141,37 @@ def case_facts(start: date, end: date, scope: str = NATIONAL) -> list[CaseFact]:
         .order_by("received_on", "case_id")
         .values_list(*FACT_FIELDS)
     )
-    return [CaseFact(*row) for row in rows]
+    # `action_types` comes last, as a list; a fact is immutable, so it holds a tuple.
+    # (mypy cannot tell that `values` stops short of action_types.)
+    return [
+        CaseFact(*values, action_types=tuple(types))  # type: ignore[misc]
+        for *values, types in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Areas:
+    """The areas a report counts concerns by: the police districts of the whole
+    country, or the municipalities of a district (or the one municipality).
+    `field` is the CaseFact field that holds an area's code; `names` are (code,
+    name) in the order the table lists them."""
+
+    field: str
+    names: tuple[tuple[str, str], ...]
+
+    @property
+    def heading(self) -> StrOrPromise:
+        return _("Politikreds") if self.field == "police_district_code" else _("Kommune")
+
+
+def report_areas(scope: str = NATIONAL) -> Areas:
+    """The areas of a scope's table per area, in one query. ValueError for an
+    unknown scope, as `municipalities_in`."""
+    if parse_scope(scope)[0] == NATIONAL:
+        districts = PoliceDistrict.objects.order_by("code").values_list("code", "name")
+        return Areas("police_district_code", tuple(districts))
+    municipalities = municipalities_in(scope).order_by("name").values_list("code", "name")
+    return Areas("municipality_code", tuple(municipalities))
 
 
 def municipality_count(scope: str = NATIONAL) -> int:

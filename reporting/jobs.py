@@ -128,16 +128,18 @@ def status_report(
     on_step(STEP_FETCHING, 5)
     case_facts = facts.case_facts(period_start, period_end, scope)
     dataset_sha256 = dataset.dataset_sha256(case_facts)
-    municipalities = facts.municipality_count(scope)
     organisation_facts = facts.organisation_facts(scope)
+    areas = facts.report_areas(scope)
     on_step(STEP_COUNTING, 35)
     report = aggregates.build_report(
         case_facts,
         period_start=period_start,
         period_end=period_end,
-        municipality_count=municipalities,
+        # One fact per municipality of the scope, with or without a profile.
+        municipality_count=len(organisation_facts),
         scope=scope,
         organisation_facts=organisation_facts,
+        areas=areas,
     )
     return report, dataset_sha256
 

@@ -2,6 +2,7 @@
 and the de-identified facts the report is computed from."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +121,15 @@ class StatFact(models.Model):
     )
     # Days from receipt to the overall assessment; None while there is none.
     days_to_assessment = models.IntegerField(_("dage til helhedsvurdering"), null=True)
+    # The types of the follow-up actions agreed on the case, each once, sorted; kept
+    # current by a trigger on the actions (migration 0005). An action is never
+    # deleted on its own, so a deleted one (its case going) leaves its type here.
+    action_types = ArrayField(
+        models.CharField(max_length=30, choices=c.ActionType),
+        verbose_name=_("indsatstyper"),
+        default=list,
+        blank=True,
+    )
     # The case was anonymised or deleted: the row keeps the values from before.
     frozen = models.BooleanField(_("fastfrosset"), default=False)
 

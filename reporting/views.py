@@ -25,7 +25,7 @@ from audit.models import AuditAction
 from concerns import permissions
 from concerns.models import Municipality
 from concerns.views.cases import HtmxHttpRequest
-from reporting import aggregates, facts, jobs
+from reporting import aggregates, exports, facts, jobs
 from reporting.forms import MunicipalStatisticsForm, StatusReportForm
 from reporting.models import JobStatus, ReportJob
 
@@ -176,18 +176,19 @@ def _this_year_so_far() -> dict[str, str]:
 
 
 def _tables(report: aggregates.StatusReport) -> list[dict[str, Any]]:
-    """The report's tables, numbered and captioned as in the PDF."""
+    """The report's tables of concerns, numbered, captioned and suppressed as in
+    the PDF and its exports, in the active language."""
     return [
         {
-            "caption": _("Tabel 1. Bekymringshenvendelser pr. år"),
-            "label_heading": _("År"),
-            "table": report.per_year,
-        },
-        {
-            "caption": _("Tabel 2. Bekymringshenvendelser efter primær type af ekstremisme"),
-            "label_heading": _("Primær type af ekstremisme"),
-            "table": report.by_extremism_type,
-        },
+            "caption": table.title,
+            "header": table.header,
+            "rows": [
+                (label, *(aggregates.format_count(v) if isinstance(v, int) else v for v in values))
+                for label, *values in table.rows
+            ],
+        }
+        for table in exports.report_tables(report, language=None)
+        if table.counts_concerns
     ]
 
 

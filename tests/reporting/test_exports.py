@@ -31,6 +31,9 @@ LEFT, ISLAMISM, RIGHT = (
     ExtremismType.MILITANT_ISLAMISM,
     ExtremismType.RIGHT_WING,
 )
+AREAS = facts.Areas(
+    "police_district_code", (("1470", "Københavns Politi"), ("1461", "Østjyllands Politi"))
+)
 # Counts that suppression hides and that no published cell equals.
 HIDDEN_SMALL, HIDDEN_WITHHELD = 3, 17
 
@@ -55,7 +58,12 @@ def fact(year: int, kind: ExtremismType, municipality: str = "0101") -> facts.Ca
 
 def report_of(case_facts: list[facts.CaseFact]) -> StatusReport:
     return build_report(
-        case_facts, period_start=START, period_end=END, municipality_count=98, threshold=5
+        case_facts,
+        period_start=START,
+        period_end=END,
+        municipality_count=98,
+        threshold=5,
+        areas=AREAS,
     )
 
 
@@ -186,7 +194,7 @@ def test_csv_cells_are_the_published_cells(tmp_path: Path) -> None:
     assert [(label, as_published(v)) for label, v in per_year[1:]] == expected_cells(
         report.per_year
     )
-    by_type = by_name["03-tabel-2-type-af-ekstremisme.csv"]
+    by_type = by_name["04-tabel-3-type-af-ekstremisme.csv"]
     assert [(label, as_published(v)) for label, v in by_type[1:]] == expected_cells(
         report.by_extremism_type
     )
@@ -207,7 +215,7 @@ def test_xlsx_cells_are_the_published_cells() -> None:
         title, blank, header, *rows = sheets[table.sheet_name]
         assert (title[0], blank[0], header) == (table.title, None, table.header)
         assert rows == list(table.rows)
-    by_type = sheets["Tabel 2 Type af ekstremisme"][3:]
+    by_type = sheets["Tabel 3 Type af ekstremisme"][3:]
     assert [(label, as_published(v)) for label, v in by_type] == expected_cells(
         report.by_extremism_type
     )
@@ -217,14 +225,14 @@ def test_xlsx_stores_published_counts_as_numbers_and_marks_as_text() -> None:
     many = [fact(2024, RIGHT)] * 1200 + [fact(2025, RIGHT)] * 9
     report = report_of([fact(2024, LEFT)] + [fact(2024, ISLAMISM)] * 7 + many)
     workbook = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(report)))
-    cells = {row[0].value: row[1] for row in workbook["Tabel 2 Type af ekstremisme"].iter_rows(4)}
+    cells = {row[0].value: row[1] for row in workbook["Tabel 3 Type af ekstremisme"].iter_rows(4)}
     assert (cells["Højreekstremisme"].value, cells["Højreekstremisme"].data_type) == (1209, "n")
     assert cells["Højreekstremisme"].number_format == "#,##0"
     assert (cells["Venstreekstremisme"].value, cells["Venstreekstremisme"].data_type) == ("<5", "s")
     assert (cells["Militant islamisme"].value, cells["Militant islamisme"].data_type) == ("—", "s")
     assert (cells["Antimyndighedsekstremisme"].value, cells["I alt"].value) == (0, 1217)
     # CSV: plain digits, which every program reads as the same whole number.
-    csv_rows = read_csv(dict(exports.csv_files(report))["03-tabel-2-type-af-ekstremisme.csv"])
+    csv_rows = read_csv(dict(exports.csv_files(report))["04-tabel-3-type-af-ekstremisme.csv"])
     assert ["Højreekstremisme", "1209"] in csv_rows and ["I alt", "1217"] in csv_rows
     assert report.by_extremism_type.rows[0].cell.display == "1.209"
 
@@ -267,18 +275,20 @@ CSV_NAMES = [
     "00-om-data.csv",
     "01-andel-kommuner.csv",
     "02-tabel-1-pr-aar.csv",
-    "03-tabel-2-type-af-ekstremisme.csv",
-    "04-tabel-3-afsender.csv",
-    "05-tabel-4-alder.csv",
-    "06-tabel-5-koen.csv",
-    "07-tabel-6-enkeltperson-gruppe.csv",
-    "08-tabel-7-onlineelement.csv",
-    "09-tabel-8-psykisk-saarbarhed.csv",
-    "10-tabel-9-markeringer.csv",
-    "11-tabel-10-helhedsvurdering.csv",
-    "12-tabel-11-afslutningsaarsag.csv",
-    "13-tabel-12-politi-og-tid.csv",
-    "14-tabel-13-datakvalitet.csv",
+    "03-tabel-2-pr-politikreds.csv",
+    "04-tabel-3-type-af-ekstremisme.csv",
+    "05-tabel-4-afsender.csv",
+    "06-tabel-5-alder.csv",
+    "07-tabel-6-koen.csv",
+    "08-tabel-7-enkeltperson-gruppe.csv",
+    "09-tabel-8-onlineelement.csv",
+    "10-tabel-9-psykisk-saarbarhed.csv",
+    "11-tabel-10-markeringer.csv",
+    "12-tabel-11-helhedsvurdering.csv",
+    "13-tabel-12-indsatstyper.csv",
+    "14-tabel-13-afslutningsaarsag.csv",
+    "15-tabel-14-politi-og-tid.csv",
+    "16-tabel-15-datakvalitet.csv",
 ]
 
 

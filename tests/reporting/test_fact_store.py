@@ -20,8 +20,10 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from accounts.models import Role, User
 from concerns import actions
 from concerns.choices import (
+    ActionType,
     AgeBand,
     AssessmentOutcome,
+    Authority,
     ClosureReason,
     ExtremismType,
     Gender,
@@ -31,7 +33,7 @@ from concerns.choices import (
     YesNoUnknown,
     age_band,
 )
-from concerns.models import Case, Municipality, Person
+from concerns.models import Case, FollowUpAction, Municipality, Person
 from concerns.retention import apply_retention
 from reporting import jobs
 from reporting.dataset import FORMAT, canonical_lines, dataset_sha256
@@ -90,8 +92,12 @@ def live_facts(start: date, end: date) -> list[CaseFact]:
             "person__relative_radicalised",
             "person__parallel_social_case",
             "assessed_on",
+            "id",
         )
     )
+    types: dict[int, set[str]] = {}
+    for case_id, kind in FollowUpAction.objects.values_list("case_id", "action_type"):
+        types.setdefault(case_id, set()).add(kind)
     return [
         CaseFact(
             municipality_code=row[0],
@@ -112,6 +118,7 @@ def live_facts(start: date, end: date) -> list[CaseFact]:
             relative_radicalised=bool(row[15]),
             parallel_social_case=bool(row[16]),
             days_to_assessment=(row[17] - row[2]).days if row[17] else None,
+            action_types=tuple(sorted(types.get(row[18], ()))),
         )
         for row in rows
     ]
@@ -314,6 +321,55 @@ def test_deleting_anonymised_cases_keeps_their_facts_and_the_report(
     assert dataset_sha256(case_facts(START, END)) == dataset_sha256(before)
 
 
+def follow_up(case: Case, by: User, kind: ActionType) -> FollowUpAction:
+    return actions.add_follow_up_action(
+        case=case,
+        by=by,
+        fields={"action_type": kind, "responsible_authority": Authority.MUNICIPALITY},
+    )
+
+
+def test_the_fact_holds_the_types_of_the_cases_actions_each_once(
+    coordinator: User, kbh: Municipality
+) -> None:
+    case = make_case(coordinator, kbh)
+    other = make_case(coordinator, kbh)
+    assert fact(case).action_types == []
+    follow_up(case, coordinator, ActionType.MENTOR)
+    first = follow_up(case, coordinator, ActionType.CONVERSATION)
+    follow_up(case, coordinator, ActionType.CONVERSATION)
+    assert fact(case).action_types == ["conversation", "mentor"]
+
+    # A bulk update of the type, and an action moved to another case (raw SQL).
+    FollowUpAction.objects.filter(case=case, action_type=ActionType.MENTOR).update(
+        action_type=ActionType.PSYCHOLOGIST
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE concerns_followupaction SET case_id = %s WHERE id = %s", [other.pk, first.pk]
+        )
+    assert fact(case).action_types == ["conversation", "psychologist"]
+    assert fact(other).action_types == ["conversation"]
+    assert case_facts(START, END) == live_facts(START, END)
+
+
+def test_anonymising_and_deleting_keep_the_action_types(
+    coordinator: User, kbh: Municipality
+) -> None:
+    anonymised = closed(make_case(coordinator, kbh, received_on=date(2025, 3, 20)))
+    follow_up(anonymised, coordinator, ActionType.EDUCATION)
+    deleted = make_case(coordinator, kbh, received_on=date(2025, 4, 2))
+    follow_up(deleted, coordinator, ActionType.MENTOR)
+    before = case_facts(START, END)
+
+    apply_retention(FAR_FUTURE)
+    Case.objects.filter(pk=deleted.pk).delete()  # its actions go first, by cascade
+
+    assert fact(anonymised).action_types == ["education"] and fact(anonymised).frozen
+    assert fact(deleted).action_types == ["mentor"] and fact(deleted).frozen
+    assert case_facts(START, END) == before
+
+
 def test_deleting_a_live_case_keeps_its_fact_frozen(coordinator: User, kbh: Municipality) -> None:
     case = make_case(coordinator, kbh)
     before = case_facts(START, END)
@@ -388,7 +444,7 @@ def test_the_hashed_text_is_a_header_and_one_sorted_line_per_fact() -> None:
     assert FORMAT in header and '"municipality_code","police_district_code","year"' in header
     assert line == (
         '["0101","1470",2025,"right_wing","school","15-17","male","no",false,"yes",'
-        '"closed","preventive","completed",false,false,false,false,13]'
+        '"closed","preventive","completed",false,false,false,false,13,[]]'
     )
 
 

@@ -97,10 +97,32 @@ def table_cells(page: str) -> list[tuple[str, str]]:
 
 
 def report_cells(report: Any) -> list[tuple[str, str]]:
-    cells = []
-    for table in (report.per_year, report.by_extremism_type):
+    """Every figure of the PDF's tables of concerns, in its order, as printed."""
+    cells: list[tuple[str, str]] = []
+
+    def counts(table: Any) -> None:
+        nonlocal cells
         cells += [(str(row.label), row.cell.display) for row in table.rows]
         cells.append(("I alt", table.total.display))
+
+    counts(report.per_year)
+    counts(report.by_area)
+    for table in (
+        report.by_extremism_type,
+        report.by_sender_type,
+        report.by_age_band,
+        report.by_gender,
+        report.by_group,
+        report.by_online_element,
+        report.by_psych_vulnerability_part,
+    ):
+        counts(table)
+    cells += [(str(row.label), row.cell.display) for row in report.flags.rows]
+    counts(report.by_assessment_outcome)
+    cells += [(str(row.label), row.cell.display) for row in report.by_action_type.rows]
+    counts(report.by_closure_reason)
+    cells += [(str(line.label), line.display) for line in report.follow_up.rows]
+    cells += [(str(line.label), line.display) for line in report.data_quality]
     return cells
 
 
@@ -456,7 +478,7 @@ def test_dashboard_queries_do_not_grow_with_the_cases(
         (None, "Hele landet", "2 af 98"),
         ("national", "Hele landet", "2 af 98"),
         ("politikreds:1470", "Københavns Politi", "1 af 4"),
-        ("kommune:0101", "Københavns Kommune", "1 af 1"),
+        ("kommune:0101", "Københavns Kommune", "Kommunen modtog mindst én bekymringshenvendelse"),
     ],
 )
 def test_the_command_writes_a_pdf_naming_its_scope(
@@ -472,6 +494,7 @@ def test_the_command_writes_a_pdf_naming_its_scope(
     text = pdf_text(out)
     assert f"{label}, 01.01.2025–31.12.2025" in text
     assert headline in text
+    assert ("af kommunerne" in text) is (scope != "kommune:0101")
 
 
 @pytest.mark.parametrize(
@@ -513,3 +536,4 @@ def test_a_district_without_concerns_still_gets_its_report(
     )
     text = pdf_text(out)
     assert "Bornholms Politi" in text and "0 af 1" in text
+    assert re.search(r"\bBornholm\s+0\b", text)  # table 2, per municipality

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -15,8 +16,10 @@ import pytest
 
 from accounts.models import User
 from concerns.choices import (
+    ActionType,
     AgeBand,
     AssessmentOutcome,
+    Authority,
     ClosureReason,
     ExtremismType,
     Gender,
@@ -25,10 +28,10 @@ from concerns.choices import (
     Status,
     YesNoUnknown,
 )
-from concerns.models import Case, Municipality
+from concerns.models import Case, FollowUpAction, Municipality
 from reporting import exports, jobs
 from reporting.aggregates import WITHHELD, Cell, StatusReport, Table, build_report
-from reporting.facts import CaseFact
+from reporting.facts import Areas, CaseFact
 from reporting.suppression import Figure, Mark, suppress_one_way, suppress_one_way_tables
 from tests.conftest import make_case
 from tests.reporting.pdftext import pdf_text
@@ -71,15 +74,39 @@ def crafted_facts(seed: int, n: int) -> list[CaseFact]:
                 relative_radicalised=rng.random() < 0.08,
                 parallel_social_case=rng.random() < 0.3,
                 days_to_assessment=rng.choice([None, rng.randint(0, 90)]),
+                action_types=tuple(
+                    sorted(kind.value for kind in ActionType if rng.random() < WEIGHTS[kind])
+                ),
             )
         )
     return facts
 
 
+# How often each action type is drawn: some common, some rare, most never.
+WEIGHTS = {kind: [0.6, 0.3, 0.05, 0.02][i] if i < 4 else 0.0 for i, kind in enumerate(ActionType)}
+# Facts of 0461 (Odense) are outside these areas: they count as "Ikke oplyst".
+AREAS = Areas("municipality_code", (("0101", "København"), ("0751", "Aarhus")))
+
+
 def report_of(facts: list[CaseFact]) -> StatusReport:
     return build_report(
-        facts, period_start=START, period_end=END, municipality_count=98, threshold=THRESHOLD
+        facts,
+        period_start=START,
+        period_end=END,
+        municipality_count=98,
+        threshold=THRESHOLD,
+        areas=AREAS,
     )
+
+
+def beside_total(count: int, total: int) -> str:
+    """An overlapping count as printed: "<5" when small, "—" when the cases
+    without number 1–4 and the total is published."""
+    if 0 < count < THRESHOLD:
+        return f"<{THRESHOLD}"
+    if total >= THRESHOLD and 0 < total - count < THRESHOLD:
+        return WITHHELD
+    return f"{count:,}".replace(",", ".")
 
 
 def count(facts: list[CaseFact], test: Callable[[CaseFact], bool]) -> int:
@@ -121,6 +148,12 @@ def expected_partitions(facts: list[CaseFact]) -> list[list[tuple[str, int]]]:
         list(YesNoUnknown), of("online_element", list(YesNoUnknown), YesNoUnknown.UNKNOWN)
     )
     psych = count(facts, lambda f: f.psych_vulnerability_part)
+    areas = [
+        ("København", count(facts, lambda f: f.municipality_code == "0101")),
+        ("Aarhus", count(facts, lambda f: f.municipality_code == "0751")),
+    ]
+    if stray := count(facts, lambda f: f.municipality_code not in ("0101", "0751")):
+        areas.append(("Ikke oplyst", stray))
     return [
         years,
         types,
@@ -130,6 +163,7 @@ def expected_partitions(facts: list[CaseFact]) -> list[list[tuple[str, int]]]:
         [("Enkeltperson", len(facts) - groups), ("Gruppe", groups)],
         online,
         [("Ja", psych), ("Nej", len(facts) - psych)],
+        areas,
     ]
 
 
@@ -146,6 +180,7 @@ def test_section_3_tables_are_independent_counts_suppressed_together(seed: int, 
     report = report_of(facts)
     partitions = expected_partitions(facts)
     marks = suppress_one_way_tables([[c for _, c in rows] for rows in partitions], THRESHOLD)
+    assert report.by_area is not None
     tables = [
         report.per_year,
         report.by_extremism_type,
@@ -155,6 +190,7 @@ def test_section_3_tables_are_independent_counts_suppressed_together(seed: int, 
         report.by_group,
         report.by_online_element,
         report.by_psych_vulnerability_part,
+        report.by_area,
     ]
     for table, rows, figures in zip(tables, partitions, marks.tables, strict=True):
         assert published(table) == [
@@ -179,9 +215,38 @@ def test_flags_are_counted_each_on_its_own_without_a_total(seed: int, n: int) ->
         "Søskende/pårørende til radikaliseret person",
         "Kendt parallel myndighedssag",
     ]
+    total = report_of(facts).total
     assert [row.display for row in flags] == [
-        f"<{THRESHOLD}" if 0 < c < THRESHOLD else str(c) for c in counts
+        beside_total(c, n) if not total.suppressed else Cell(c, THRESHOLD).display for c in counts
     ]
+
+
+@pytest.mark.parametrize(("seed", "n"), SEEDS)
+def test_action_types_count_cases_with_at_least_one_action_of_the_type(seed: int, n: int) -> None:
+    facts = crafted_facts(seed, n)
+    report = report_of(facts)
+    assert [str(row.label) for row in report.by_action_type.rows] == [
+        str(kind.label) for kind in ActionType
+    ]
+    for kind, row in zip(ActionType, report.by_action_type.rows, strict=True):
+        cases = sum(1 for f in facts if kind.value in f.action_types)
+        assert row.cell.count == cases
+        expected = (
+            Cell(cases, THRESHOLD).display if report.total.suppressed else beside_total(cases, n)
+        )
+        assert row.display == expected
+
+
+def test_a_count_beside_the_total_is_withheld_when_few_cases_lack_it() -> None:
+    facts = crafted_facts(11, 40)
+    everyone_but_two = [
+        replace(fact, gang_fringe=i >= 2, action_types=("conversation",) if i >= 3 else ())
+        for i, fact in enumerate(facts)
+    ]
+    report = report_of(everyone_but_two)
+    assert not report.total.suppressed
+    assert report.flags.rows[0].display == "—"
+    assert report.by_action_type.rows[0].display == "—"
 
 
 @pytest.mark.parametrize(("seed", "n"), SEEDS)
@@ -209,7 +274,9 @@ def test_section_4_tables_are_independent_counts(seed: int, n: int) -> None:
     ]
 
     police = count(facts, lambda f: f.status == Status.HANDED_TO_POLICE)
-    assert report.follow_up.handed_to_police.display == Cell(police, THRESHOLD).display
+    assert report.follow_up.handed_to_police.display == (
+        Cell(police, THRESHOLD).display if report.total.suppressed else beside_total(police, n)
+    )
 
     days = sorted(f.days_to_assessment for f in facts if f.days_to_assessment is not None)
     if len(days) < THRESHOLD:
@@ -319,23 +386,38 @@ def test_pdf_prints_the_new_sections_and_hides_what_is_suppressed(
             assessed_on=received + timedelta(days=10 if i < 6 else 20),
         )
     Case.objects.filter(pk__in=islamism[12:14]).update(status=Status.HANDED_TO_POLICE)
+    # 9 cases with a conversation (one of them twice: counted once), 2 with a mentor.
+    for pk, kind in [(pk, ActionType.CONVERSATION) for pk in right[:9]] + [
+        (right[0], ActionType.CONVERSATION),
+        (right[0], ActionType.MENTOR),
+        (right[1], ActionType.MENTOR),
+    ]:
+        FollowUpAction.objects.create(
+            case_id=pk,
+            action_type=kind,
+            responsible_authority=Authority.MUNICIPALITY,
+            created_by=coordinator,
+        )
 
     rendered = jobs.render_report(period_start=START, period_end=END)
     text = pdf_text(rendered.pdf, tmp_path)
 
     for heading in (
+        "Indledning og datagrundlag",
         "Omfang og art af henvendelser",
-        "Tabel 3. Bekymringshenvendelser efter afsender",
-        "Tabel 4. Bekymringshenvendelser efter alder ved modtagelse",
-        "Tabel 5. Bekymringshenvendelser efter køn",
-        "Tabel 6. Bekymringshenvendelser om enkeltpersoner og grupper",
-        "Tabel 7. Bekymringshenvendelser med onlineelement",
-        "Tabel 8. Bekymringshenvendelser, hvor psykisk sårbarhed indgår",
-        "Tabel 9. Bekymringshenvendelser med markeringer på tværs af områder",
+        "Tabel 2. Bekymringshenvendelser pr. politikreds",
+        "Tabel 4. Bekymringshenvendelser efter afsender",
+        "Tabel 5. Bekymringshenvendelser efter alder ved modtagelse",
+        "Tabel 6. Bekymringshenvendelser efter køn",
+        "Tabel 7. Bekymringshenvendelser om enkeltpersoner og grupper",
+        "Tabel 8. Bekymringshenvendelser med onlineelement",
+        "Tabel 9. Bekymringshenvendelser, hvor psykisk sårbarhed indgår",
+        "Tabel 10. Bekymringshenvendelser med markeringer på tværs af områder",
         "Vurdering og opfølgning",
-        "Tabel 10. Henvendelser med en helhedsvurdering efter vurderingens udfald",
-        "Tabel 11. Afsluttede henvendelser efter afslutningsårsag",
-        "Tabel 12. Overdragelse til politiet og tid til helhedsvurdering",
+        "Tabel 11. Henvendelser med en helhedsvurdering efter vurderingens udfald",
+        "Tabel 12. Bekymringshenvendelser efter type af aftalt opfølgende indsats",
+        "Tabel 13. Afsluttede henvendelser efter afslutningsårsag",
+        "Tabel 14. Overdragelse til politiet og tid til helhedsvurdering",
         "Bilag: Datakvalitet",
         "Figur 1. Bekymringshenvendelser pr. år",
         "Figur 2. Bekymringshenvendelser efter primær type af ekstremisme",
@@ -343,6 +425,12 @@ def test_pdf_prints_the_new_sections_and_hides_what_is_suppressed(
         assert heading in text, heading
 
     assert "56 bekymringshenvendelser" in text
+    assert "Rapporten omfatter 98 kommuner og 56 bekymringshenvendelser." in " ".join(text.split())
+    assert line_of(text, "Københavns Politi").split()[-1] == "56"
+    assert line_of(text, "Østjyllands Politi").split()[-1] == "0"
+    assert line_of(text, "Bekymringssamtale").split()[-1] == "9"
+    assert line_of(text, "Mentorforløb").split()[-1] == "<5"
+    assert line_of(text, "Psykologhjælp").split()[-1] == "0"
     assert line_of(text, "Højreekstremisme").split()[-1] == "30"
     assert line_of(text, "Enkeltperson").split()[-1] == "56"
     assert line_of(text, "Begrundet bekymring – forebyggende indsats").split()[-1] == "12"
