@@ -1,7 +1,7 @@
 """The numbers of the status report, with small counts suppressed.
 
-Pure functions over `facts.CaseFact`: no queries and no clock, so the same facts
-always give the same report.
+Pure functions over the counts of the facts (`tally.Tally`): no queries and no
+clock, so the same facts always give the same report.
 
 Suppression (reporting.suppression): a count from 1 to threshold - 1 is shown as
 "<threshold" (primary); zero is shown as 0. Counts hidden only so that a primary
@@ -15,11 +15,10 @@ nothing else can protect a small count, and then withholding it everywhere.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from statistics import median
 from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
@@ -45,6 +44,7 @@ from concerns.choices import (
 from reporting.facts import MUNICIPALITY, NATIONAL, Areas, CaseFact, OrganisationFact, parse_scope
 from reporting.models import StatFact
 from reporting.suppression import Figure, Mark, suppress_one_way, suppress_one_way_tables
+from reporting.tally import ACTION_TYPES, Tally, tally_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -245,15 +245,15 @@ class StatusReport:
 Counts: TypeAlias = "list[tuple[StrOrPromise, int]]"
 
 
-def per_year_counts(facts: Sequence[CaseFact], start: date, end: date) -> Counts:
+def per_year_counts(tally: Tally, start: date, end: date) -> Counts:
     """One count per calendar year the period touches, empty years included."""
-    counts = Counter(fact.year for fact in facts)
+    counts = tally["year"]
     return [(str(year), counts[year]) for year in range(start.year, end.year + 1)]
 
 
-def by_extremism_type_counts(facts: Sequence[CaseFact]) -> Counts:
+def by_extremism_type_counts(tally: Tally) -> Counts:
     """One count per primary type of extremism, in vocabulary order, zeros included."""
-    counts = Counter(fact.extremism_type for fact in facts)
+    counts = tally["extremism_type"]
     return [(kind.label, counts[kind.value]) for kind in ExtremismType]
 
 
@@ -261,8 +261,7 @@ UNSTATED = _("Ikke oplyst")
 
 
 def vocabulary_counts(
-    facts: Sequence[CaseFact],
-    value: Callable[[CaseFact], str],
+    counts: Counter[str],
     choices: type[models.TextChoices],
     unknown: str | None = None,
 ) -> Counts:
@@ -271,7 +270,6 @@ def vocabulary_counts(
     without an unknown code it gets an "Ikke oplyst" row last, shown only when
     there is such a value, so the rows always add up to the number of cases."""
     codes = [choice.value for choice in choices]
-    counts = Counter(value(fact) for fact in facts)
     stray = sum(n for code, n in counts.items() if code not in codes)
     rows: Counts = [(choice.label, counts[choice.value]) for choice in choices]
     if unknown is not None:
@@ -282,34 +280,34 @@ def vocabulary_counts(
     return rows
 
 
-def yes_no_counts(facts: Sequence[CaseFact], value: Callable[[CaseFact], bool]) -> Counts:
-    yes = sum(1 for fact in facts if value(fact))
-    return [(YesNoUnknown.YES.label, yes), (YesNoUnknown.NO.label, len(facts) - yes)]
+def yes_no_counts(tally: Tally, name: str) -> Counts:
+    yes = tally[name][True]
+    return [(YesNoUnknown.YES.label, yes), (YesNoUnknown.NO.label, tally.total - yes)]
 
 
-def group_counts(facts: Sequence[CaseFact]) -> Counts:
-    groups = sum(1 for fact in facts if fact.is_group)
-    return [(_("Enkeltperson"), len(facts) - groups), (_("Gruppe"), groups)]
+def group_counts(tally: Tally) -> Counts:
+    groups = tally["is_group"][True]
+    return [(_("Enkeltperson"), tally.total - groups), (_("Gruppe"), groups)]
 
 
-def section_3_counts(facts: Sequence[CaseFact]) -> list[Counts]:
+def section_3_counts(tally: Tally) -> list[Counts]:
     """The partitions of section 3 after per year and per type, in the PDF's order."""
     return [
-        vocabulary_counts(facts, lambda f: f.sender_type, SenderType),
-        vocabulary_counts(facts, lambda f: f.age_band, AgeBand, AgeBand.UNKNOWN),
-        vocabulary_counts(facts, lambda f: f.gender, Gender, Gender.UNKNOWN),
-        group_counts(facts),
-        vocabulary_counts(facts, lambda f: f.online_element, YesNoUnknown, YesNoUnknown.UNKNOWN),
-        yes_no_counts(facts, lambda f: f.psych_vulnerability_part),
+        vocabulary_counts(tally["sender_type"], SenderType),
+        vocabulary_counts(tally["age_band"], AgeBand, AgeBand.UNKNOWN),
+        vocabulary_counts(tally["gender"], Gender, Gender.UNKNOWN),
+        group_counts(tally),
+        vocabulary_counts(tally["online_element"], YesNoUnknown, YesNoUnknown.UNKNOWN),
+        yes_no_counts(tally, "psych_vulnerability_part"),
     ]
 
 
-def area_counts(facts: Sequence[CaseFact], areas: Areas) -> Counts:
+def area_counts(tally: Tally, areas: Areas) -> Counts:
     """One count per area in the given order, zeros included; a fact whose area is
     not among them (reference data changed since) counts as "Ikke oplyst"."""
-    counts = Counter(getattr(fact, areas.field) for fact in facts)
+    counts = tally[areas.field]
     rows: Counts = [(name, counts[code]) for code, name in areas.names]
-    stray = len(facts) - sum(n for _, n in rows)
+    stray = tally.total - sum(n for _, n in rows)
     if stray:
         rows.append((UNSTATED, stray))
     return rows
@@ -339,35 +337,34 @@ def overlapping(rows: Counts, total: Cell) -> Flags:
     return Flags(tuple(Row(label, overlapping_cell(count, total)) for label, count in rows))
 
 
-def action_type_counts(facts: Sequence[CaseFact]) -> Counts:
+def action_type_counts(tally: Tally) -> Counts:
     """(type, cases with at least one follow-up action of the type), in vocabulary
     order, zeros included."""
-    counts = Counter(kind for fact in facts for kind in set(fact.action_types))
+    counts = tally[ACTION_TYPES]
     return [(kind.label, counts[kind.value]) for kind in ActionType]
 
 
-def flag_counts(facts: Sequence[CaseFact]) -> Counts:
+def flag_counts(tally: Tally) -> Counts:
     """(label, cases with the flag) per cross-over flag; labels are the fact
     store's field names."""
     return [
         (
             field_label(name),
-            sum(1 for fact in facts if getattr(fact, name)),
+            tally[name][True],
         )
         for name in FLAG_FIELDS
     ]
 
 
-def assessment_outcome_counts(facts: Sequence[CaseFact]) -> Counts:
+def assessment_outcome_counts(tally: Tally) -> Counts:
     """Cases with an overall assessment, by its outcome."""
-    counts = Counter(fact.assessment_outcome for fact in facts)
+    counts = tally["assessment_outcome"]
     return [(outcome.label, counts[outcome.value]) for outcome in AssessmentOutcome]
 
 
-def closure_reason_counts(facts: Sequence[CaseFact]) -> Counts:
+def closure_reason_counts(tally: Tally) -> Counts:
     """Closed cases by the reason for closing (an empty reason: "Ikke oplyst")."""
-    closed = [fact for fact in facts if fact.status == Status.CLOSED]
-    return vocabulary_counts(closed, lambda f: f.closure_reason, ClosureReason)
+    return vocabulary_counts(tally.closure_reasons(), ClosureReason)
 
 
 def separate_table(rows: Counts, threshold: int) -> Table:
@@ -388,14 +385,28 @@ def format_decimal(number: Decimal, places: int = 1) -> str:
     return f"{number.quantize(quantum, rounding=ROUND_HALF_UP)}".replace(".", ",")
 
 
-def median_days(facts: Sequence[CaseFact], threshold: int) -> str:
+def median(histogram: Mapping[int, int]) -> Decimal:
+    """The median of the values counted in `histogram` (value -> how many), the
+    mean of the two middle ones when their number is even."""
+    n = sum(histogram.values())
+    middle = {(n - 1) // 2, n // 2}  # positions, from 0, of the middle value(s)
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        found += [value for position in middle if seen <= position < seen + count]
+        seen += count
+    return Decimal(sum(found)) / Decimal(len(found))
+
+
+def median_days(tally: Tally, threshold: int) -> str:
     """The median number of days from receipt to the overall assessment, over the
     cases that have one: whole days, or ",5" between two. Withheld ("—") when
     fewer than threshold cases have an assessment."""
-    days = [fact.days_to_assessment for fact in facts if fact.days_to_assessment is not None]
-    if len(days) < threshold:
+    days = {d: n for d, n in tally["days_to_assessment"].items() if d is not None and n}
+    if sum(days.values()) < threshold:
         return WITHHELD
-    middle = Decimal(str(median(days)))
+    middle = median(days)
     return format_count(int(middle)) if middle == int(middle) else format_decimal(middle)
 
 
@@ -411,26 +422,24 @@ QUALITY_FIELDS: tuple[tuple[str, type[models.TextChoices], tuple[str, ...]], ...
 )
 
 
-def unknown_counts(facts: Sequence[CaseFact]) -> list[tuple[str, int]]:
+def unknown_counts(tally: Tally) -> list[tuple[str, int]]:
     """(field, cases with an unknown or empty value) for each QUALITY_FIELDS."""
     result = []
     for name, choices, unknown in QUALITY_FIELDS:
         known = {choice.value for choice in choices} - set(unknown)
-        result.append((name, sum(1 for fact in facts if getattr(fact, name) not in known)))
+        result.append((name, sum(n for code, n in tally[name].items() if code not in known)))
     return result
 
 
-def data_quality(
-    facts: Sequence[CaseFact], total: Cell, unknown_cells: dict[str, Cell]
-) -> tuple[Line, ...]:
+def data_quality(tally: Tally, total: Cell, unknown_cells: dict[str, Cell]) -> tuple[Line, ...]:
     """The share of cases with an unknown value per field, in percent with one
     decimal. A share is a property of a field, but times the published total it
     gives back a count: so it is shown as "—" when the total is hidden, when the
     unknown or the known cases number 1 to threshold - 1, or when the field's
     "Ukendt" row of a table is suppressed."""
     rows = []
-    n = len(facts)
-    for name, unknown in unknown_counts(facts):
+    n = tally.total
+    for name, unknown in unknown_counts(tally):
         cell = unknown_cells.get(name)
         hidden = (
             total.suppressed
@@ -539,7 +548,7 @@ def organisation(facts: Sequence[OrganisationFact], as_of: date) -> Organisation
 
 
 def build_report(
-    facts: Sequence[CaseFact],
+    facts: Sequence[CaseFact] | Tally,
     *,
     period_start: date,
     period_end: date,
@@ -553,16 +562,17 @@ def build_report(
     per municipality of the scope, facts.organisation_facts) give section 2; without
     them the section says there is no information. `areas` (facts.report_areas)
     give the table per police district or municipality; without them it is left
-    out."""
+    out. `facts` may be counted already (tally.tally_in)."""
     if threshold is None:
         threshold = settings.REPORT_SUPPRESSION_THRESHOLD
+    tally = facts if isinstance(facts, Tally) else tally_of(facts)
     breakdowns = [
-        per_year_counts(facts, period_start, period_end),
-        by_extremism_type_counts(facts),
-        *section_3_counts(facts),
+        per_year_counts(tally, period_start, period_end),
+        by_extremism_type_counts(tally),
+        *section_3_counts(tally),
     ]
     if areas is not None:
-        breakdowns.append(area_counts(facts, areas))
+        breakdowns.append(area_counts(tally, areas))
     shared = suppressed_tables(breakdowns, threshold)
     (per_year, by_extremism_type, sender, age, gender, group, online, psych) = shared[:8]
     by_area = shared[8] if areas is not None else None
@@ -579,7 +589,7 @@ def build_report(
         scope=scope,
         threshold=threshold,
         headline=Headline(
-            with_concern=len({fact.municipality_code for fact in facts}),
+            with_concern=sum(1 for n in tally["municipality_code"].values() if n),
             municipalities=municipality_count,
             single=parse_scope(scope)[0] == MUNICIPALITY,
         ),
@@ -593,20 +603,19 @@ def build_report(
         by_group=group,
         by_online_element=online,
         by_psych_vulnerability_part=psych,
-        flags=overlapping(flag_counts(facts), per_year.total),
-        by_action_type=overlapping(action_type_counts(facts), per_year.total),
+        flags=overlapping(flag_counts(tally), per_year.total),
+        by_action_type=overlapping(action_type_counts(tally), per_year.total),
         by_area=by_area,
         area_heading=areas.heading if areas is not None else "",
-        by_assessment_outcome=separate_table(assessment_outcome_counts(facts), threshold),
-        by_closure_reason=separate_table(closure_reason_counts(facts), threshold),
+        by_assessment_outcome=separate_table(assessment_outcome_counts(tally), threshold),
+        by_closure_reason=separate_table(closure_reason_counts(tally), threshold),
         follow_up=FollowUp(
             handed_to_police=overlapping_cell(
-                sum(1 for fact in facts if fact.status == Status.HANDED_TO_POLICE),
-                per_year.total,
+                tally.with_status(Status.HANDED_TO_POLICE), per_year.total
             ),
-            median_days=median_days(facts, threshold),
+            median_days=median_days(tally, threshold),
         ),
-        data_quality=data_quality(facts, per_year.total, unknown_rows),
+        data_quality=data_quality(tally, per_year.total, unknown_rows),
         per_year_chart=bars(per_year),
         by_extremism_type_chart=bars(by_extremism_type),
         organisation=organisation(organisation_facts, period_end),

@@ -28,7 +28,7 @@ from accounts.models import User
 from audit.log import record
 from audit.models import AuditAction
 from concerns.models import Municipality, PoliceDistrict
-from reporting import aggregates, dataset, exports, facts, tasks
+from reporting import aggregates, dataset, exports, facts, tally, tasks
 from reporting.models import JobStatus, ReportJob
 
 logger = logging.getLogger(__name__)
@@ -126,13 +126,13 @@ def status_report(
     these, so the browser never shows what the PDF would hide. ValueError for an
     unknown scope."""
     on_step(STEP_FETCHING, 5)
-    case_facts = facts.case_facts(period_start, period_end, scope)
-    dataset_sha256 = dataset.dataset_sha256(case_facts)
-    organisation_facts = facts.organisation_facts(scope)
+    organisation_facts = facts.organisation_facts(scope)  # checks the scope first
     areas = facts.report_areas(scope)
+    dataset_sha256 = dataset.dataset_sha256_in(period_start, period_end, scope)
     on_step(STEP_COUNTING, 35)
+    counts = tally.tally_in(period_start, period_end, scope)
     report = aggregates.build_report(
-        case_facts,
+        counts,
         period_start=period_start,
         period_end=period_end,
         # One fact per municipality of the scope, with or without a profile.
