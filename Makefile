@@ -23,6 +23,16 @@ DEMO_CASES ?= 1000
 DEMO_SEED ?= 1
 PYTEST_ARGS ?=
 
+# `make bench`: one database per size, seeded once with data up to a fixed day.
+BENCH_SIZES ?= 10000 100000 1000000
+BENCH_ANCHOR ?= 2025-12-31
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_ARGS ?=
+# `make load`: gunicorn on the bench database of LOAD_CASES cases, LOAD_USERS users.
+LOAD_CASES ?= $(firstword $(BENCH_SIZES))
+LOAD_USERS ?= 50
+LOAD_TIME ?= 60s
+
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
                    fonts-dejavu-core fonts-liberation
 TEST_DEBS := chromium chromium-driver poppler-utils
@@ -43,12 +53,14 @@ else \
 fi
 endef
 
-.PHONY: help run test check setup uv deps debs test-debs env-keys database demo-data
+.PHONY: help run test check bench load setup uv deps debs test-debs env-keys database demo-data
 
 help:
 	@echo "make run    set up everything, load demo data once, start web + worker + beat"
 	@echo "make test   set up everything, then run the test suite (PYTEST_ARGS=... to narrow)"
 	@echo "make check  ruff, mypy, bandit, missing migrations, then the tests"
+	@echo "make bench  page, search, report and PDF times per size (BENCH_SIZES=\"10000 100000\")"
+	@echo "make load   50 users on gunicorn for 60 s with locust (LOAD_CASES=, LOAD_TIME=)"
 
 run: setup demo-data
 	@mkdir -p var
@@ -68,6 +80,60 @@ check: setup test-debs
 	$(MANAGE) makemigrations --check --dry-run || failed="$$failed migrations"; \
 	$(RUN) pytest $(PYTEST_ARGS) || failed="$$failed pytest"; \
 	if [ -n "$$failed" ]; then echo "make check failed:$$failed" >&2; exit 1; fi
+
+# --- benchmarks ---------------------------------------------------------------------
+
+# The settings of the bench database for $(1) cases, used as the schema owner.
+bench_env = DATABASE_OWNER_URL=$(BENCH_SERVER)/infohus_bench_$(1) \
+            DATABASE_URL=$(BENCH_SERVER)/infohus_bench_$(1) DATABASE_AS_OWNER=true
+
+# Create and migrate the bench database for $(1) cases, and seed it if it is empty.
+define bench_database
+export $(call bench_env,$(1)); \
+$(RUN) python -m infohus.db; \
+$(MANAGE) migrate --noinput --verbosity 0; \
+cases=$$($(MANAGE) shell --verbosity 0 --command \
+  "from concerns.models import Case; print(Case.objects.count())"); \
+if [ "$$cases" = 0 ]; then \
+  $(MANAGE) seed_demo --cases $(1) --seed $(DEMO_SEED) --anchor $(BENCH_ANCHOR); \
+elif [ "$$cases" != "$(1)" ]; then \
+  echo "infohus_bench_$(1) holds $$cases cases, not $(1): drop it and run again." >&2; \
+  exit 1; \
+fi
+endef
+
+bench: uv deps debs env-keys
+	@$(MANAGE) collectstatic --noinput --verbosity 0
+	@mkdir -p var/bench
+	@for size in $(BENCH_SIZES); do \
+	  ( $(call bench_database,$$size); \
+	    $(MANAGE) bench --save var/bench/$$size.json $(BENCH_ARGS) ); \
+	done
+	@$(MANAGE) bench --summary $(foreach size,$(BENCH_SIZES),var/bench/$(size).json)
+
+# A port nobody listens on, for `make load`'s gunicorn; and whether a URL answers 200.
+FREE_PORT = python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+ANSWERS = python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' 2>/dev/null
+
+# gunicorn as `make run` starts it, but on a free port, over plain http and with DEBUG
+# off; stopped however locust ends.
+load: uv deps debs env-keys
+	@$(MANAGE) collectstatic --noinput --verbosity 0
+	@mkdir -p var/load
+	@$(call bench_database,$(LOAD_CASES)); \
+	export DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1 LOAD_USERS_FILE=var/load/users.json; \
+	$(MANAGE) bench_users --count $(LOAD_USERS) --out $$LOAD_USERS_FILE; \
+	port=$$($(FREE_PORT)); url=http://127.0.0.1:$$port; \
+	rm -f var/load/gunicorn.pid; \
+	$(RUN) gunicorn infohus.wsgi --bind 127.0.0.1:$$port --workers $${WEB_CONCURRENCY:-2} \
+	  --config infohus/gunicorn.conf.py --pid var/load/gunicorn.pid >var/load/gunicorn.log 2>&1 & \
+	server=$$!; \
+	trap 'kill $$(cat var/load/gunicorn.pid 2>/dev/null || echo $$server); wait $$server' EXIT; \
+	for _ in $$(seq 150); do $(ANSWERS) $$url/login/ && break; sleep 0.2; done; \
+	$(ANSWERS) $$url/login/ || { tail var/load/gunicorn.log; exit 1; }; \
+	echo "gunicorn on $$url (log: var/load/gunicorn.log)"; \
+	$(RUN) locust -f tests/load/locustfile.py --headless --only-summary \
+	  -u $(LOAD_USERS) -r 10 --run-time $(LOAD_TIME) --host $$url
 
 # --- set-up shared by run, test and check ------------------------------------------
 

@@ -59,12 +59,14 @@ _LINE_SQL = (
     )
     + ") || ']'"
 )
-_HASH_SQL = f"""
+_HASH_SQL = (  # only constant names are formatted in
+    f"""
     SELECT encode(sha256(convert_to(
                %s || coalesce(string_agg(line || E'\\n', '' ORDER BY line COLLATE "C"), ''),
                'UTF8')), 'hex')
       FROM (SELECT {_LINE_SQL} AS line FROM reporting_statfact WHERE {{where}}) AS facts
-"""  # noqa: S608 - only constant names are formatted in
+"""  # noqa: S608  # nosec B608
+)
 
 
 def dataset_sha256_in(start: date, end: date, scope: str) -> str:

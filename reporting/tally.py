@@ -103,12 +103,14 @@ def facts_where(start: date, end: date, scope: str) -> tuple[str, list[Any]]:
 
 _COLUMNS = (*FIELDS, *STATUS_AND_REASON)
 _SETS = ", ".join([f"({name})" for name in FIELDS] + [f"({', '.join(STATUS_AND_REASON)})"])
-_GROUPED_SQL = f"""
+_GROUPED_SQL = (  # only constant names are formatted in
+    f"""
     SELECT GROUPING({", ".join(_COLUMNS)}), {", ".join(_COLUMNS)}, count(*)
       FROM reporting_statfact
      WHERE {{where}}
      GROUP BY GROUPING SETS ({_SETS})
-"""  # noqa: S608 - only constant names are formatted in
+"""  # noqa: S608  # nosec B608
+)
 _ACTION_TYPES_SQL = """
     SELECT kind, count(*)
       FROM reporting_statfact, unnest(action_types) AS kind
