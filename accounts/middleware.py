@@ -18,14 +18,26 @@ def stamp_sign_in(request: HttpRequest) -> None:
     request.session[SIGNED_IN_AT] = timezone.now().isoformat()
 
 
+TOUCHED_AT = "touched_at"
+
+
 def end_sessions_past_their_lifetime(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
-    """End a session SESSION_MAX_AGE after sign-in, however active it has been.
-    The idle timeout needs no code: the session's expiry moves with each request."""
+    """End a session SESSION_MAX_AGE after sign-in, however active it has been; and
+    move the idle expiry on (SESSION_COOKIE_AGE from now) at most once every
+    SESSION_TOUCH_INTERVAL, rather than writing the session row on every request:
+    a session then ends between SESSION_COOKIE_AGE minus the interval and
+    SESSION_COOKIE_AGE after its last request."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            touched = request.session.get(TOUCHED_AT)
+            now = timezone.now()
+            if touched is None or now - datetime.fromisoformat(touched) >= (
+                settings.SESSION_TOUCH_INTERVAL
+            ):
+                request.session[TOUCHED_AT] = now.isoformat()  # saved, with a new expiry
             stamp = request.session.get(SIGNED_IN_AT)
             too_old = stamp is None or (
                 timezone.now() - datetime.fromisoformat(stamp) > settings.SESSION_MAX_AGE

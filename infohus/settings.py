@@ -306,10 +306,11 @@ CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 SESSION_COOKIE_HTTPONLY = True
-# A session ends after SESSION_IDLE_MINUTES without a request (the expiry moves on
-# with every request) and at the latest SESSION_MAX_HOURS after sign-in.
+# A session ends after SESSION_IDLE_MINUTES without a request and at the latest
+# SESSION_MAX_HOURS after sign-in. The expiry moves on with a request at most once
+# a minute (accounts.middleware), so reading a page does not write the session.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 SESSION_MAX_AGE = timedelta(hours=env_int("SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"

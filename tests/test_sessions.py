@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from accounts.middleware import SIGNED_IN_AT
+from accounts.middleware import SIGNED_IN_AT, TOUCHED_AT
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,17 @@ def test_idle_session_ends(client: Client, coordinator: User) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_each_request_moves_the_idle_expiry_on(client: Client, coordinator: User) -> None:
+def test_a_request_moves_the_idle_expiry_on_at_most_once_a_minute(
+    client: Client, coordinator: User
+) -> None:
     signed_in(client, coordinator)
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    client.get("/sager/")  # touched less than a minute ago, at sign-in: not saved
+    assert Session.objects.get().expire_date - timezone.now() <= timedelta(minutes=1)
+
+    session = client.session
+    session[TOUCHED_AT] = (timezone.now() - timedelta(seconds=61)).isoformat()
+    session.save()
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
     client.get("/sager/")
     remaining = Session.objects.get().expire_date - timezone.now()
