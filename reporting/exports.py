@@ -194,7 +194,7 @@ def _organisation_tables(report: StatusReport) -> list[ExportTable]:
 def _area_table(report: StatusReport) -> list[ExportTable]:
     if report.by_area is None:
         return []
-    per = "politikreds" if report.scope == NATIONAL and not report.headline.single else "kommune"
+    per = "politikreds" if report.scope == NATIONAL else "kommune"
     return [
         _count_table(
             report.by_area,
