@@ -2,17 +2,22 @@
 
 Everything here is pure planning from one `random.Random`, so the same seed and
 anchor date always give the same plans; the `seed_demo` command turns the plans
-into rows through `concerns.actions`. CPR numbers are random but well-formed (date
-of birth, century digit, odd/even sex digit).
+into rows, through `concerns.actions` or in bulk (`concerns.demo.bulk`). CPR
+numbers are random but well-formed (date of birth, century digit, odd/even sex digit).
 """
 
 from __future__ import annotations
 
+import gc
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from concerns import choices as c
+from concerns.demo.repeats import link_repeat_concerns
 from concerns.demo.texts import (
     CLOSINGS,
     FEMALE_NAMES,
@@ -33,10 +38,14 @@ from concerns.demo.walk import (
     at_work,
     pick,
     settle_actions,
+    shared_moment,
 )
 
 S = c.Status
 YEARS_OF_HISTORY = 4
+# Read once (see walk.DIMENSIONS).
+SIGNS: list[str] = c.Sign.values
+EXTREMISM_TYPES: list[str] = c.ExtremismType.values
 
 
 def municipality_weight(code: str, demo_codes: frozenset[str]) -> float:
@@ -184,12 +193,12 @@ SIGN_WEIGHTS: dict[str, dict[str, float]] = {
 
 
 def draw_signs(rng: random.Random, etype: str) -> list[str]:
-    weights = {s: 1.5 for s in c.Sign.values} | SIGN_WEIGHTS[etype]
+    weights = {s: 1.5 for s in SIGNS} | SIGN_WEIGHTS[etype]
     chosen: list[str] = []
     for _ in range(rng.choices((1, 2, 3, 4), weights=(30, 38, 22, 10))[0]):
         sign = pick(rng, {k: v for k, v in weights.items() if k not in chosen})
         chosen.append(sign)
-    return [s for s in c.Sign.values if s in chosen]
+    return [s for s in SIGNS if s in chosen]
 
 
 def draw_sender(rng: random.Random, age: int | None) -> str:
@@ -243,7 +252,7 @@ def plan_concern(
     sender = draw_sender(rng, age)
     etype = pick(rng, extremism_weights(progress))
     signs = draw_signs(rng, etype)
-    secondary = [t for t in c.ExtremismType.values if t != etype and rng.random() < 0.05]
+    secondary = [t for t in EXTREMISM_TYPES if t != etype and rng.random() < 0.05]
     channel = (
         "hotline"
         if sender == "hotline"
@@ -311,12 +320,41 @@ def plan_cases(
     profiles: dict[str, ProfilePlan],
     demo_codes: frozenset[str],
 ) -> list[CasePlan]:
-    """`count` cases in receipt order, each walked to where it stands on `anchor`."""
+    """`count` cases in order of recording, each walked to where it stands on `anchor`."""
+    with planning():
+        return _plan_cases(rng, count, anchor, profiles, demo_codes)
+
+
+@contextmanager
+def planning() -> Iterator[None]:
+    """Pause the cycle collector while planning, and forget the shared moments after.
+
+    Plans hold no reference cycles, so the collector finds nothing in them; left on,
+    it walks the tens of millions of objects of a large plan set again and again,
+    which doubled the time to plan a million cases."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        shared_moment.cache_clear()
+        if enabled:
+            gc.enable()
+
+
+def _plan_cases(
+    rng: random.Random,
+    count: int,
+    anchor: date,
+    profiles: dict[str, ProfilePlan],
+    demo_codes: frozenset[str],
+) -> list[CasePlan]:
     codes = sorted(profiles)
-    weights = [municipality_weight(code, demo_codes) for code in codes]
+    # Cumulative weights once: rng.choices draws exactly as it does from the weights.
+    cum_weights = list(accumulate(municipality_weight(code, demo_codes) for code in codes))
     plans = []
     for _ in range(count):
-        code = rng.choices(codes, weights=weights)[0]
+        code = rng.choices(codes, cum_weights=cum_weights)[0]
         received_on = draw_received_on(rng, history_start(anchor), anchor)
         plans.append(new_plan(rng, code, received_on, anchor))
     plans.sort(key=lambda p: p.case_fields["created_at"])
@@ -349,33 +387,3 @@ def cover_every_status(
         donor.case_fields["acute"] = False
         Walk(rng, donor, anchor, profiles[donor.municipality_code], FORCED_PATHS[status]).run()
         counts[donor.status] += 1
-
-
-def link_repeat_concerns(rng: random.Random, plans: list[CasePlan]) -> None:
-    """About one in twenty-five concerns is about someone whose earlier case in the same
-    municipality has ended: it reuses that person and points at the old case."""
-    ended: dict[str, list[int]] = {}
-    for index, plan in enumerate(plans):
-        code = plan.municipality_code
-        candidates = [
-            i
-            for i in ended.get(code, [])
-            if (plans[i].ended_on or plan.received_on) + timedelta(days=30) < plan.received_on
-        ]
-        if plan.person_fields is not None and candidates and rng.random() < 0.07:
-            earlier = rng.choice(candidates)
-            link(plans, earlier=earlier, later=index)
-            ended[code].remove(earlier)
-        elif plan.person_fields is not None and plan.status in (S.CLOSED, S.REFERRED_ELSEWHERE):
-            ended.setdefault(code, []).append(index)
-
-
-def link(plans: list[CasePlan], *, earlier: int, later: int) -> None:
-    first, second = plans[earlier], plans[later]
-    assert first.person_fields is not None
-    first.person_key = earlier
-    second.person_key, second.previous_index, second.person_fields = earlier, earlier, None
-    age = first.case_fields["age_at_receipt"]
-    if age is not None:  # no date of birth: the age moves on with the years between
-        age += (second.received_on - first.received_on).days // 365
-    second.case_fields["age_at_receipt"] = age

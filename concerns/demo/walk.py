@@ -2,15 +2,19 @@
 
 A walk stops where its next step would fall after the anchor date, so old cases are
 mostly finished and recent ones open. Each step becomes one call into
-`concerns.actions` (or one meeting) when `seed_demo` writes the plan.
+`concerns.actions` (or one meeting) when `seed_demo` writes the plan, or the rows
+that call writes on the bulk path (`concerns.demo.bulk`).
 """
 
 from __future__ import annotations
 
+import functools
 import random
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +30,9 @@ from concerns.demo.texts import (
 )
 
 S = c.Status
+# The vocabularies as plain lists, read once: `TextChoices.values` builds a new list
+# on every access, and planning a million cases reads them millions of times.
+DIMENSIONS: list[str] = c.Dimension.values
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 OPEN_STATUS_VALUES = frozenset(
     {
@@ -70,6 +77,13 @@ class ProfilePlan:
     meeting_weekday: int
 
 
+def meeting_participants(profile: ProfilePlan) -> list[tuple[str, str]]:
+    """Who sits at the municipality's meetings, as (authority, role): the two
+    coordinators, municipal and police, then the participating authorities."""
+    chairs = [("municipality", "Tovholder"), ("police", "Tovholder")]
+    return chairs + [(authority, "") for authority in profile.participating_authorities]
+
+
 def next_meeting_day(after: date, profile: ProfilePlan) -> date:
     """The municipality's next regular meeting day on or after `after`."""
     day = after + timedelta(days=(profile.meeting_weekday - after.weekday()) % 7)
@@ -84,17 +98,39 @@ def next_meeting_day(after: date, profile: ProfilePlan) -> date:
 # --- How a case unfolds ----------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
-    """One call into `concerns.actions` (or one meeting), at a planned moment."""
+    """One call into `concerns.actions` (or one meeting), at a planned moment. The
+    data of most kinds is shared between steps and read-only (see `step_data`)."""
 
     kind: str  # share | screen | transition | meeting | action | note | revoke
     at: datetime
     actor: str  # coordinator | police
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+# Steps of these kinds carry only words from the fixed vocabularies, so equal data is
+# held once, read-only: a million plans hold some ten million steps.
+VOCABULARY_STEPS = frozenset({"share", "screen", "transition", "note", "revoke"})
+
+
+@functools.cache
+def _shared_data(items: tuple[tuple[str, Any], ...]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(items))
+
+
+def step_data(kind: str, data: dict[str, Any]) -> Mapping[str, Any]:
+    return _shared_data(tuple(data.items())) if kind in VOCABULARY_STEPS else data
+
+
+@functools.cache
+def shared_moment(moment: datetime) -> datetime:
+    """Each moment once: steps fall on working-hour slots, and a million plans' ten
+    million steps share under a million moments. `plan_cases` clears the cache."""
+    return moment
+
+
+@dataclass(slots=True)
 class CasePlan:
     municipality_code: str
     received_on: date
@@ -164,9 +200,9 @@ class Walk:
         return True
 
     def add(self, kind: str, actor: str = "coordinator", **data: Any) -> Step:
-        moment = max(at_work(self.rng, self.day), self.last + timedelta(minutes=7))
+        moment = shared_moment(max(at_work(self.rng, self.day), self.last + timedelta(minutes=7)))
         self.last = moment
-        step = Step(kind, moment, actor, data)
+        step = Step(kind, moment, actor, step_data(kind, data))
         self.plan.steps.append(step)
         return step
 
@@ -336,17 +372,35 @@ class Walk:
 
 def plan_assessment(rng: random.Random) -> dict[str, Any]:
     """The dialogue-based assessment: a few of the nine dimensions in words, and the
-    one to three the follow-up should focus on. No scores."""
-    dims = rng.sample(c.Dimension.values, rng.randint(3, 7))
+    one to three the follow-up should focus on. No scores.
+
+    The words per dimension are kept as shared (dimension, concerns, resources)
+    tuples, and `assessment_dimensions` turns them into what Assessment.dimensions
+    holds: held as dicts, the assessments were a fifth of a million plans' memory."""
+    dims = rng.sample(DIMENSIONS, rng.randint(3, 7))
     words = {
         d: (rng.choice(DIMENSION_TEXTS[d][0]), rng.choice(DIMENSION_TEXTS[d][1])) for d in dims
     }
-    focus = [d for d in c.Dimension.values if d in dims[: rng.randint(1, 3)]]
+    focus = [d for d in DIMENSIONS if d in dims[: rng.randint(1, 3)]]
     return {
-        "dimensions": {d: {"concerns": words[d][0], "resources": words[d][1]} for d in dims},
-        "main_problems": " ".join(words[d][0] for d in focus),
-        "main_resources": " ".join(words[d][1] for d in dims[-2:]),
+        "dimensions": tuple(dimension_words(d, *words[d]) for d in dims),
+        "main_problems": sys.intern(" ".join(words[d][0] for d in focus)),
+        "main_resources": sys.intern(" ".join(words[d][1] for d in dims[-2:])),
         "focus": focus,
+    }
+
+
+@functools.cache
+def dimension_words(dimension: str, concerns: str, resources: str) -> tuple[str, str, str]:
+    return dimension, concerns, resources
+
+
+def assessment_dimensions(
+    dimensions: tuple[tuple[str, str, str], ...],
+) -> dict[str, dict[str, str]]:
+    """A planned assessment's words as Assessment.dimensions holds them."""
+    return {
+        d: {"concerns": concerns, "resources": resources} for d, concerns, resources in dimensions
     }
 
 
