@@ -95,7 +95,7 @@ $(MANAGE) migrate --noinput --verbosity 0; \
 cases=$$($(MANAGE) shell --verbosity 0 --command \
   "from concerns.models import Case; print(Case.objects.count())"); \
 if [ "$$cases" = 0 ]; then \
-  $(MANAGE) seed_demo --cases $(1) --seed $(DEMO_SEED) --anchor $(BENCH_ANCHOR); \
+  $(MANAGE) seed_demo --cases $(1) --seed $(DEMO_SEED) --anchor $(BENCH_ANCHOR) --bulk; \
 elif [ "$$cases" != "$(1)" ]; then \
   echo "infohus_bench_$(1) holds $$cases cases, not $(1): drop it and run again." >&2; \
   exit 1; \

@@ -18,15 +18,16 @@ Rules (DESIGN.md §2):
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
-from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Role, User
@@ -40,6 +41,7 @@ from concerns.models import (
     CaseEvent,
     CaseGroupObjectPermission,
     CaseQuerySet,
+    CaseUserObjectPermission,
     Meeting,
     Municipality,
     Note,
@@ -120,23 +122,60 @@ READ_PERMS = frozenset({"view_case", "view_municipality_section", "view_police_s
 STUB_PERMS = frozenset({"view_case", "stub_only"})
 
 
-def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
-    """The codenames the user holds on this case."""
-    worker = case_worker(user)
-    if worker is None:
-        return frozenset()
-    perms = frozenset(ObjectPermissionChecker(worker).get_perms(case))
+def held_on_case(worker: User) -> ArraySubquery:
+    """The codenames `worker` holds on the outer query's case, directly or through a
+    group, as a subquery: the case and what the user may do with it in one query."""
+    case = OuterRef(OuterRef("pk"))
+    direct = CaseUserObjectPermission.objects.filter(content_object=case, user=worker)
+    through_group = CaseGroupObjectPermission.objects.filter(
+        content_object=case, group__user=worker
+    )
+    return ArraySubquery(
+        Permission.objects.filter(
+            Q(pk__in=direct.values("permission_id"))
+            | Q(pk__in=through_group.values("permission_id"))
+        ).values("codename")
+    )
+
+
+def effective_perms(case: Case, held: Iterable[str]) -> frozenset[str]:
+    """What the codenames held on a case allow, given where the case stands."""
+    perms = frozenset(held)
     if case.status == Status.HANDED_TO_POLICE and "view_municipality_section" in perms:
         # Handed to police, the case is theirs: the municipality keeps a stub.
         return STUB_PERMS
     return perms & READ_PERMS if case.anonymised_on is not None else perms
 
 
+def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
+    """The codenames the user holds on this case."""
+    worker = case_worker(user)
+    if worker is None:
+        return frozenset()
+    held = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(held_perms=held_on_case(worker))
+        .values_list("held_perms", flat=True)
+        .first()
+    )
+    return effective_perms(case, held or ())
+
+
 def get_case_for_user(user: AnyUser, pk: int, perm: str = "view_case") -> Case:
     """Load a case for `user` or raise: 404 if they may not see it, 403 if they may
     see it but not do `perm`. Denials are written to the audit trail."""
-    case = Case.objects.select_related("person", "municipality").filter(pk=pk).first()
-    perms = case_perms(user, case) if case is not None else frozenset()
+    worker = case_worker(user)
+    case = None
+    if worker is not None:
+        case = (
+            Case.objects.select_related("person", "municipality")
+            .annotate(held_perms=held_on_case(worker))
+            .filter(pk=pk)
+            .first()
+        )
+    perms = frozenset[str]()
+    if case is not None:
+        perms = effective_perms(case, case.held_perms)  # type: ignore[attr-defined]
     if "view_case" not in perms:
         record(
             user=user,
@@ -355,12 +394,12 @@ def case_links_visible_to(user: AnyUser, case: Case) -> CaseLinks:
     """The case this one continues ("previous") and the cases that continue it
     ("later"), as far as the user may see them: a police liaison who sees only the
     new, shared case learns nothing of the old one."""
-    visible = cases_visible_to(user)
-    previous = None
+    linked = Q(previous_case=case)
     if case.previous_case_id is not None:
-        previous = visible.filter(pk=case.previous_case_id).first()
-    later = list(visible.filter(previous_case=case).order_by("received_on", "id"))
-    return CaseLinks(previous=previous, later=later)
+        linked |= Q(pk=case.previous_case_id)
+    cases = list(cases_visible_to(user).filter(linked).order_by("received_on", "id"))
+    previous = next((c for c in cases if c.pk == case.previous_case_id), None)
+    return CaseLinks(previous=previous, later=[c for c in cases if c is not previous])
 
 
 def person_editable_by(user: AnyUser, person: Person) -> bool:

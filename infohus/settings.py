@@ -261,6 +261,15 @@ STORAGES = {
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
+# The shared cache (sessions, see SESSION_ENGINE): Redis, so that every web process
+# sees a session end the moment one of them ends it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("CACHE_URL", "redis://127.0.0.1:6379/1"),
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "infohus"),
+    }
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "infohus")
 CELERY_TASK_ACKS_LATE = True
@@ -313,6 +322,9 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 SESSION_MAX_AGE = timedelta(hours=env_int("SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_SAMESITE = "Strict"
+# Sessions are read from the cache and written through to the database: a page
+# costs no session query, and logout, key rotation and expiry act on both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_SAMESITE = "Strict"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # "same-origin" rather than "no-referrer": with no referrer at all Chromium sends

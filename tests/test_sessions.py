@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -20,8 +22,25 @@ def signed_in(client: Client, user: User) -> Client:
     return client
 
 
+def cache_key(client: Client) -> str:
+    """The key the session is cached under (read first, before the database)."""
+    return SessionStore(session_key=client.session.session_key).cache_key
+
+
+def test_the_cached_session_lives_no_longer_than_the_idle_limit(
+    client: Client, coordinator: User
+) -> None:
+    signed_in(client, coordinator)
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    key = cache.make_and_validate_key(cache_key(client))
+    ttl = cache._cache.get_client(key).ttl(key)  # type: ignore[attr-defined]
+    assert 0 < ttl <= settings.SESSION_COOKIE_AGE
+
+
 def test_idle_session_ends(client: Client, coordinator: User) -> None:
     signed_in(client, coordinator)
+    # What going idle does: the cached copy times out, the row passes its expiry.
+    caches[settings.SESSION_CACHE_ALIAS].delete(cache_key(client))
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/sager/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -573,7 +573,7 @@ def test_query_count_does_not_grow_with_the_rows(
         make_matching_case(coordinator, kbh, kbh_police)
     client.force_login(coordinator)
     client.get("/sager/", params)  # fills the content-type cache
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(10) as few:
         assert len(numbers(client.get("/sager/", params))) == 5
     for _ in range(25):
         make_matching_case(coordinator, kbh, kbh_police)

@@ -114,6 +114,11 @@ class Command(BaseCommand):
                     "There are cases in the database already; use --force to add more."
                 )
             Seeder(options["seed"], anchor, self).run(options["cases"], bulk=bulk)
+        if bulk:
+            # Autovacuum would get to it; until then the planner would guess at
+            # tables it last saw (nearly) empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         self.print_summary(anchor)
         # ru_maxrss is in kilobytes on Linux.
