@@ -4,6 +4,7 @@ and the de-identified facts the report is computed from."""
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import F, Func
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,30 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+# The fields of a fact in the order of its canonical line: reporting.facts.CaseFact's.
+DIGESTED = (
+    "municipality_code",
+    "police_district_code",
+    "year",
+    "extremism_type",
+    "sender_type",
+    "age_band",
+    "gender",
+    "psych_vulnerability",
+    "is_group",
+    "online_element",
+    "status",
+    "assessment_outcome",
+    "closure_reason",
+    "psych_vulnerability_part",
+    "gang_fringe",
+    "relative_radicalised",
+    "parallel_social_case",
+    "days_to_assessment",
+    "action_types",
+)
 
 
 class StatFact(models.Model):
@@ -132,6 +157,19 @@ class StatFact(models.Model):
     )
     # The case was anonymised or deleted: the row keeps the values from before.
     frozen = models.BooleanField(_("fastfrosset"), default=False)
+    # The SHA-256 of the fact's canonical line (reporting.dataset), as four signed
+    # 64-bit integers: the dataset fingerprint sums them, with no sort. Kept by the
+    # database (migration 0006) from the fields in `DIGESTED`'s order.
+    digest = models.GeneratedField(
+        expression=Func(
+            *(F(name) for name in DIGESTED),
+            function="reporting_fact_digest",
+            output_field=ArrayField(models.BigIntegerField()),
+        ),
+        output_field=ArrayField(models.BigIntegerField()),
+        db_persist=True,
+        verbose_name=_("fingeraftryk"),
+    )
 
     class Meta:
         verbose_name = _("statistisk oplysning")

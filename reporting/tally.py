@@ -2,9 +2,9 @@
 
 A `Tally` holds, for each field the report breaks concerns down by, how many
 concerns have each value: everything `aggregates.build_report` needs, and no
-single fact. `tally_in` takes it from the fact store in two queries whatever the
-number of concerns: one `GROUP BY GROUPING SETS` over the period's facts (one
-scan, one count per field and value) and one over their action types. `tally_of`
+single fact. `tally_in` takes it from the fact store in one query whatever the
+number of concerns, a `GROUP BY GROUPING SETS` over the period's facts (one
+scan, one count per field and value, and one per set of action types). `tally_of`
 counts a list of facts the same way in Python: the report of crafted facts in
 tests, and the reference the database's counts are checked against.
 """
@@ -101,8 +101,12 @@ def facts_where(start: date, end: date, scope: str) -> tuple[str, list[Any]]:
     return sql, params
 
 
-_COLUMNS = (*FIELDS, *STATUS_AND_REASON)
-_SETS = ", ".join([f"({name})" for name in FIELDS] + [f"({', '.join(STATUS_AND_REASON)})"])
+# A case's action types are grouped by as the whole (sorted, distinct) array, which
+# takes no second scan; each array's count then goes to each type in it.
+_COLUMNS = (*FIELDS, *STATUS_AND_REASON, ACTION_TYPES)
+_SETS = ", ".join(
+    [f"({name})" for name in FIELDS] + [f"({', '.join(STATUS_AND_REASON)})", f"({ACTION_TYPES})"]
+)
 _GROUPED_SQL = (  # only constant names are formatted in
     f"""
     SELECT GROUPING({", ".join(_COLUMNS)}), {", ".join(_COLUMNS)}, count(*)
@@ -111,33 +115,30 @@ _GROUPED_SQL = (  # only constant names are formatted in
      GROUP BY GROUPING SETS ({_SETS})
 """  # noqa: S608  # nosec B608
 )
-_ACTION_TYPES_SQL = """
-    SELECT kind, count(*)
-      FROM reporting_statfact, unnest(action_types) AS kind
-     WHERE {where}
-     GROUP BY kind
-"""
 
 
 def tally_in(start: date, end: date, scope: str) -> Tally:
     """The counts of the concerns received from `start` to `end` (both included) in
-    a scope, in two queries. ValueError for a misspelt scope."""
+    a scope, in one query. ValueError for a misspelt scope."""
     where, params = facts_where(start, end, scope)
     counts: dict[str, Counter[Any]] = {name: Counter() for name in FIELDS}
     pairs: Counter[tuple[str, str]] = Counter()
+    action_types: Counter[str] = Counter()
     width = len(_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(_GROUPED_SQL.format(where=where), params)
-        for grouping, *values, n in cursor.fetchall():
-            # GROUPING() has a 1 bit for each column the row is not grouped by,
-            # the last column in the lowest bit.
-            grouped = [i for i in range(width) if not grouping >> (width - 1 - i) & 1]
-            if len(grouped) == 1:
-                counts[_COLUMNS[grouped[0]]][values[grouped[0]]] += n
-            else:
-                pairs[(values[-2], values[-1])] += n
-        cursor.execute(_ACTION_TYPES_SQL.format(where=where), params)
-        action_types: Counter[str] = Counter(dict(cursor.fetchall()))
+        rows = cursor.fetchall()
+    for grouping, *values, n in rows:
+        # GROUPING() has a 1 bit for each column the row is not grouped by, the
+        # last column in the lowest bit.
+        grouped = [i for i in range(width) if not grouping >> (width - 1 - i) & 1]
+        if len(grouped) == 2:
+            pairs[(values[grouped[0]], values[grouped[1]])] += n
+        elif _COLUMNS[grouped[0]] == ACTION_TYPES:
+            for kind in values[grouped[0]]:
+                action_types[kind] += n
+        else:
+            counts[_COLUMNS[grouped[0]]][values[grouped[0]]] += n
     counts[PAIRS] = pairs
     counts[ACTION_TYPES] = action_types
     return Tally(sum(counts["year"].values()), counts)

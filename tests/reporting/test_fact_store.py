@@ -3,6 +3,7 @@ every write path, anonymisation freezes a case's fact with the values from befor
 deletion keeps it, and the report of a past period comes out the same, with the
 same dataset hash, after its cases are anonymised and deleted."""
 
+import hashlib
 import shutil
 import subprocess
 import threading
@@ -36,8 +37,8 @@ from concerns.choices import (
 from concerns.models import Case, FollowUpAction, Municipality, Person
 from concerns.retention import apply_retention
 from reporting import jobs
-from reporting.dataset import FORMAT, canonical_lines, dataset_sha256
-from reporting.facts import CaseFact, case_facts
+from reporting.dataset import FORMAT, dataset_sha256, fact_line, fingerprint, line_digest
+from reporting.facts import FACT_FIELDS, CaseFact, case_facts
 from reporting.models import JobStatus, ReportJob, StatFact
 from tests.conftest import CASE_DEFAULTS, make_case, make_user
 
@@ -423,7 +424,7 @@ def test_different_facts_give_a_different_hash(coordinator: User, kbh: Municipal
     assert dataset_sha256([]) != before
 
 
-def test_the_hashed_text_is_a_header_and_one_sorted_line_per_fact() -> None:
+def test_a_fact_is_hashed_as_one_json_line_and_the_dataset_by_the_sum_of_the_digests() -> None:
     fact = CaseFact(
         municipality_code="0101",
         police_district_code="1470",
@@ -440,12 +441,39 @@ def test_the_hashed_text_is_a_header_and_one_sorted_line_per_fact() -> None:
         closure_reason="completed",
         days_to_assessment=13,
     )
-    header, line = canonical_lines([fact])
-    assert FORMAT in header and '"municipality_code","police_district_code","year"' in header
+    line = fact_line(fact)
     assert line == (
         '["0101","1470",2025,"right_wing","school","15-17","male","no",false,"yes",'
         '"closed","preventive","completed",false,false,false,false,13,[]]'
     )
+    digest = hashlib.sha256(line.encode()).digest()
+    parts = line_digest(line)
+    assert b"".join(p.to_bytes(8, "big", signed=True) for p in parts) == digest
+    assert dataset_sha256([fact]) == fingerprint(1, parts)
+    # The same fact twice is another dataset.
+    assert dataset_sha256([fact, fact]) == fingerprint(2, [2 * p for p in parts])
+    assert dataset_sha256([fact, fact]) != dataset_sha256([fact])
+    assert FORMAT == "infohus-case-facts/3"
+
+
+def test_the_database_digests_each_fact_as_python_does(
+    coordinator: User, kbh: Municipality
+) -> None:
+    closed(make_case(coordinator, kbh))
+    make_case(coordinator, kbh, name="Anden", is_group=True)
+    rows = list(StatFact.objects.all())
+    assert len(rows) == 2
+    for row in rows:
+        values = {name: getattr(row, name) for name in FACT_FIELDS}
+        fact = CaseFact(**values | {"action_types": tuple(row.action_types)})
+        assert row.digest == list(line_digest(fact_line(fact)))
+    # and keeps the digest current when the fact changes
+    row = StatFact.objects.filter(frozen=False).first()
+    assert row is not None
+    before = row.digest
+    StatFact.objects.filter(pk=row.pk).update(days_to_assessment=999)
+    row.refresh_from_db()
+    assert row.digest != before
 
 
 # --- Reading the store -------------------------------------------------------------------

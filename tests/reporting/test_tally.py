@@ -77,4 +77,4 @@ def test_counting_takes_the_same_queries_for_few_and_many_facts() -> None:
     few = queries()
     StatFact.objects.all().delete()
     store(500, 6)
-    assert queries() == few == 3
+    assert queries() == few == 2

@@ -58,6 +58,7 @@ from reporting.management.commands.bench_report import (
     fact_count,
     floor_query,
     median_seconds,
+    plain_sql_counts,
     worker_peak_mb,
 )
 
@@ -106,6 +107,8 @@ ROWS: tuple[tuple[str, str, int, Target | None], ...] = (
     ("aggregation_ms", "report aggregation (ms)", 1, below(5000)),
     ("floor_ms", "floor: one SQL GROUP BY (ms)", 1, None),
     ("aggregation_per_floor", "aggregation / floor", 1, at_most(1.5)),
+    ("plain_sql_ms", "same counts, plain SQL (ms)", 1, None),
+    ("aggregation_per_plain_sql", "aggregation / plain SQL", 2, None),
     ("hash_ms", "dataset SHA-256 (ms)", 1, None),
     ("pdf_s", "PDF render (s)", 2, below(5)),
     ("worker_peak_mb", "worker peak memory (MB)", 0, None),
@@ -210,6 +213,7 @@ def report_bench(repeat: int) -> dict[str, float | str]:
     start, end = period
     aggregation = median_seconds(lambda: aggregate(start, end), repeat)
     floor = median_seconds(lambda: floor_query(start, end), repeat)
+    plain = median_seconds(lambda: plain_sql_counts(start, end), repeat)
     return {
         "period": f"{start.isoformat()}..{end.isoformat()}",
         "facts": fact_count(start, end),
@@ -217,6 +221,8 @@ def report_bench(repeat: int) -> dict[str, float | str]:
         "aggregation_ms": aggregation * 1000,
         "floor_ms": floor * 1000,
         "aggregation_per_floor": aggregation / floor,
+        "plain_sql_ms": plain * 1000,
+        "aggregation_per_plain_sql": aggregation / plain,
         "pdf_s": median_seconds(
             lambda: render_status_report(period_start=start, period_end=end), repeat
         ),
