@@ -673,6 +673,15 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
+    class Meta(GroupObjectPermissionBase.Meta):
+        # Whether a user's groups may see a case is read per case, from the index
+        # alone (permissions.granted).
+        indexes = [
+            models.Index(
+                fields=["content_object", "permission", "group"], name="casegrant_case_perm_group"
+            )
+        ]
+
 
 # --- Retention -------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from audit.log import record_many
@@ -29,6 +30,27 @@ from concerns.filters import (
 from concerns.views.cases import HtmxHttpRequest
 
 CASES_PER_PAGE = 25
+# The list counts the cases it finds up to this many: an exact count of more would
+# read every grant of every case the user may see (a national body's cases, in a
+# large data set), and a list of more is narrowed by searching, not paged through.
+COUNT_LIMIT = 1000
+
+
+class LimitedCountPaginator(Paginator):
+    """Counts at most COUNT_LIMIT objects; `more` says whether there are more, and
+    the pages stop at the limit."""
+
+    @cached_property
+    def counted(self) -> int:
+        return int(self.object_list[: COUNT_LIMIT + 1].count())
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_LIMIT)
+
+    @property
+    def more(self) -> bool:
+        return self.counted > COUNT_LIMIT
 
 
 @require_GET
@@ -50,7 +72,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     if "q" in criteria:
         cases = permissions.without_stubs(request.user, cases)
     cases = sort_cases(cases, sort).with_list_data()
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
+    page = LimitedCountPaginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
     rows = list(page.object_list)
     for case in rows:
         case.person_shown = permissions.person_shown_in_list(request.user, case)  # type: ignore[attr-defined]
@@ -65,6 +87,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "count_limit": COUNT_LIMIT,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "cases": rows,
         "filters": active_filters(form, request.GET),

@@ -21,6 +21,7 @@ from concerns.choices import (
     age_band,
 )
 from concerns.models import Case, FollowUpAction, Municipality, PoliceDistrict
+from concerns.views import case_list
 from tests.conftest import CASE_DEFAULTS, make_case, make_user, share_with_police
 
 pytestmark = pytest.mark.django_db
@@ -591,3 +592,21 @@ def test_a_case_handed_to_police_is_a_stub_in_the_list_and_in_search(
     page = client.get("/sager/").content.decode()
     assert handed.number in page and "Overdraget Olsen" not in page
     assert handed.number not in client.get("/sager/", {"q": "Olsen"}).content.decode()
+
+
+def test_past_the_count_limit_the_list_says_more_and_its_pages_stop_there(
+    client: Client, coordinator: User, kbh: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(case_list, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(case_list, "CASES_PER_PAGE", 2)
+    for n in range(5):
+        make_case(coordinator, kbh, name=f"Person {n}")
+    client.force_login(coordinator)
+    response = client.get("/sager/")
+    page = " ".join(response.content.decode().split())
+    assert "Mere end 3 sager" in page
+    assert response.context["page"].paginator.num_pages == 2
+    assert len(numbers(response)) == 2
+    # At the limit exactly, the count is exact.
+    monkeypatch.setattr(case_list, "COUNT_LIMIT", 5)
+    assert "5 sager" in " ".join(client.get("/sager/").content.decode().split())
