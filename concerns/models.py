@@ -440,6 +440,8 @@ class Case(models.Model):
             models.Index(fields=["municipality", "status"], name="case_muni_status_idx"),
             models.Index(fields=["received_on"], name="case_received_idx"),
             GinIndex(fields=["search"], name="case_search_idx"),
+            # Also case_number_trgm_idx (migration 0009): part of a case number
+            # (`number__icontains`) is found by trigrams.
         ]
 
     def __str__(self) -> str:

@@ -8,8 +8,9 @@ performance targets.
 The pages are requested in this process through Django's test client, as a signed-in
 coordinator of the demo login `koordinator.kbh`'s municipality (`bench_users`), so
 the times are the server's own, without a network: the case list (varied pages,
-sorting and filters), search (demo names) and the case pages of random cases the
-user may see, each with the number of queries it made. Every request is audited as a
+sorting and filters), search (demo names; one search in ten for part of a case
+number) and the case pages of random cases the user may see, each with the number
+of queries it made. Every request is audited as a
 real one is. The report half (aggregation next to a plain SQL floor, PDF, a rendering
 process's peak memory) is in `bench_report`. `make bench` seeds one database per
 size, runs this against each and prints one table of them all.
@@ -192,7 +193,12 @@ def page_bench(requests: int, seed: int) -> dict[str, float]:
     rng = random.Random(seed)  # noqa: S311 - test input, not security
     pages = -(-len(visible) // CASES_PER_PAGE)
     lists = [(LIST_URL, list_params(rng, pages)) for _ in range(requests)]
-    searches = [(LIST_URL, search_params(rng, t)) for t in search_terms(requests, seed)]
+    terms = search_terms(requests, seed)
+    # One search in ten is for part of a case number ("2024-0012"), as typed from a letter.
+    numbers = Case.objects.filter(pk__in=rng.sample(visible, min(len(visible), requests)))
+    for index, number in enumerate(numbers.values_list("number", flat=True)[: requests // 10]):
+        terms[index * 10] = number[-9:]
+    searches = [(LIST_URL, search_params(rng, t)) for t in terms]
     details: list[tuple[str, dict[str, str]]] = [
         (f"{LIST_URL}{pk}/", {}) for pk in rng.choices(visible, k=requests)
     ]
