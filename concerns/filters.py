@@ -31,6 +31,11 @@ SEARCH_MAX_LENGTH = 200
 # The `sort` parameter names a column, with a leading "-" for descending. Relevance
 # (best search match first) is the default while searching and cannot be chosen.
 RECEIVED, NUMBER, STATUS, RELEVANCE = "received", "number", "status", "relevance"
+# The case list counts its cases up to this many, and ranks search matches up to
+# this many, the newest: an exact count of more would read every grant of every case
+# the user may see, and ranking costs a lot per case. A list of more is narrowed by
+# searching or filtering, not paged through.
+LIST_LIMIT = 1000
 DEFAULT_SORT = f"-{RECEIVED}"
 SORTABLE = (RECEIVED, NUMBER, STATUS)
 # The direction a column sorts in when it is first chosen: dates newest first.
@@ -131,7 +136,10 @@ def sort_cases(cases: CaseQuerySet, sort: str) -> CaseQuerySet:
     if column == NUMBER:
         return cases.order_by("-number" if descending else "number")
     if column == RELEVANCE:
-        return cases.order_by("-rank", "-received_on", "-id")
+        # A common name matches thousands: only the newest LIST_LIMIT are ranked
+        # (and the list says there are more).
+        newest = cases.order_by("-received_on", "-id").values("pk")[:LIST_LIMIT]
+        return cases.filter(pk__in=newest).order_by("-rank", "-received_on", "-id")
     direction = "-" if descending else ""
     return cases.order_by(f"{direction}received_on", f"{direction}id")
 

@@ -104,7 +104,7 @@ def cases_visible_to(user: AnyUser) -> CaseQuerySet:
     return Case.objects.filter(granted(worker, "view_case"))
 
 
-def granted(worker: User, codename: str) -> Exists:
+def granted(worker: User, codename: str) -> Q:
     """Whether `worker` holds the permission `codename` on the outer query's case,
     directly or through one of their groups, as a filter on cases: what guardian's
     get_objects_for_user finds with use_groups, written as a lookup per case. A page

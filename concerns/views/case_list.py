@@ -7,6 +7,7 @@ One URL serves the page and, for htmx requests, just the results region
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from audit.log import record_many
 from audit.models import AuditAction
-from concerns import permissions
+from concerns import filters, permissions
 from concerns.filters import (
     RELEVANCE,
     CaseFilterForm,
@@ -27,30 +28,32 @@ from concerns.filters import (
     sort_cases,
     sort_links,
 )
+from concerns.models import Case
 from concerns.views.cases import HtmxHttpRequest
 
 CASES_PER_PAGE = 25
-# The list counts the cases it finds up to this many: an exact count of more would
-# read every grant of every case the user may see (a national body's cases, in a
-# large data set), and a list of more is narrowed by searching, not paged through.
-COUNT_LIMIT = 1000
 
 
 class LimitedCountPaginator(Paginator):
-    """Counts at most COUNT_LIMIT objects; `more` says whether there are more, and
-    the pages stop at the limit."""
+    """Counts at most `filters.LIST_LIMIT` of `counted` (the cases before search
+    ranking keeps the newest matches); `more` says whether there are more, and the
+    pages stop at the limit."""
+
+    def __init__(self, cases: QuerySet[Case], per_page: int, *, counted: QuerySet[Case]) -> None:
+        super().__init__(cases, per_page)
+        self.counted_cases = counted
 
     @cached_property
     def counted(self) -> int:
-        return int(self.object_list[: COUNT_LIMIT + 1].count())
+        return self.counted_cases[: filters.LIST_LIMIT + 1].count()
 
     @cached_property
     def count(self) -> int:
-        return min(self.counted, COUNT_LIMIT)
+        return min(self.counted, filters.LIST_LIMIT)
 
     @property
     def more(self) -> bool:
-        return self.counted > COUNT_LIMIT
+        return self.counted > filters.LIST_LIMIT
 
 
 @require_GET
@@ -71,8 +74,10 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     cases = filter_cases(permissions.cases_visible_to(request.user), criteria, timezone.localdate())
     if "q" in criteria:
         cases = permissions.without_stubs(request.user, cases)
-    cases = sort_cases(cases, sort).with_list_data()
-    page = LimitedCountPaginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
+    paginator = LimitedCountPaginator(
+        sort_cases(cases, sort).with_list_data(), CASES_PER_PAGE, counted=cases
+    )
+    page = paginator.get_page(request.GET.get("side"))
     rows = list(page.object_list)
     for case in rows:
         case.person_shown = permissions.person_shown_in_list(request.user, case)  # type: ignore[attr-defined]
@@ -87,7 +92,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "count_limit": COUNT_LIMIT,
+        "count_limit": filters.LIST_LIMIT,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "cases": rows,
         "filters": active_filters(form, request.GET),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.models import AuditAction, AuditEntry
-from concerns import actions
+from concerns import actions, filters
 from concerns.choices import (
     ActionStatus,
     AgeBand,
@@ -265,6 +265,29 @@ def test_search_ranks_the_name_above_the_description(
     assert "bedste match først" in response.content.decode()
     by_date = numbers(client.get("/sager/", {"q": "Hansen", "sort": "-received"}))
     assert by_date == [mentioned.number, named.number]
+
+
+def test_only_the_newest_matches_are_ranked(
+    client: Client, coordinator: User, kbh: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(filters, "LIST_LIMIT", 2)
+    make_case(coordinator, kbh, name="Mikkel Hansen", received_on=date(2025, 1, 1))
+    mentioned = [
+        make_case(
+            coordinator,
+            kbh,
+            name=f"Sofie Jensen {n}",
+            received_on=date(2025, 5, n + 1),
+            description="Veninden Hansen har fortalt om det.",
+        )
+        for n in range(2)
+    ]
+    client.force_login(coordinator)
+    # The best match is older than the two newest: it is not among the ranked, and
+    # the list says there are more.
+    response = client.get("/sager/", {"q": "Hansen"})
+    assert numbers(response) == [mentioned[1].number, mentioned[0].number]
+    assert "Mere end 2 sager fundet" in " ".join(response.content.decode().split())
 
 
 def test_a_search_of_stop_words_only_finds_nothing_and_does_not_fail(
@@ -597,7 +620,7 @@ def test_a_case_handed_to_police_is_a_stub_in_the_list_and_in_search(
 def test_past_the_count_limit_the_list_says_more_and_its_pages_stop_there(
     client: Client, coordinator: User, kbh: Municipality, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(case_list, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(filters, "LIST_LIMIT", 3)
     monkeypatch.setattr(case_list, "CASES_PER_PAGE", 2)
     for n in range(5):
         make_case(coordinator, kbh, name=f"Person {n}")
@@ -608,5 +631,5 @@ def test_past_the_count_limit_the_list_says_more_and_its_pages_stop_there(
     assert response.context["page"].paginator.num_pages == 2
     assert len(numbers(response)) == 2
     # At the limit exactly, the count is exact.
-    monkeypatch.setattr(case_list, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(filters, "LIST_LIMIT", 5)
     assert "5 sager" in " ".join(client.get("/sager/").content.decode().split())

@@ -98,7 +98,11 @@ def plain_sql_counts(start: date, end: date) -> list[tuple[str, str, str, int]]:
             "FROM reporting_statfact, unnest(action_types) AS kind WHERE {where} GROUP BY kind"
         ).format(where=where),
     ]
-    params = {"start": start, "end": end, "cancelled": Status.CANCELLED.value}
+    params: dict[str, date | str] = {
+        "start": start,
+        "end": end,
+        "cancelled": Status.CANCELLED.value,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql.SQL(" UNION ALL ").join(parts), params)
         return cursor.fetchall()
