@@ -174,13 +174,18 @@ DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/infoh
 DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL", DATABASE_URL)
 DATABASE_AS_OWNER = env_bool("DATABASE_AS_OWNER", "PYTEST_VERSION" in os.environ)
 APP_DATABASE = dj_database_url.parse(DATABASE_URL)
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_OWNER_URL if DATABASE_AS_OWNER else DATABASE_URL, conn_max_age=0
+        DATABASE_OWNER_URL if DATABASE_AS_OWNER else DATABASE_URL,
+        # A process keeps its connection between requests (checked before reuse)
+        # rather than opening one per request; with the pool, the pool keeps them.
+        conn_max_age=0 if DATABASE_POOL else env_int("DATABASE_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
     )
 }
 # psycopg 3's connection pool; CONN_MAX_AGE must stay 0 when the pool is on.
-if env_bool("DATABASE_POOL", False):
+if DATABASE_POOL:
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
