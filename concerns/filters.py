@@ -130,18 +130,22 @@ def parse_sort(value: str | None, *, searching: bool) -> str:
 
 
 def sort_cases(cases: CaseQuerySet, sort: str) -> CaseQuerySet:
+    """The cases in the order `sort` names. Of more than LIST_LIMIT cases the list
+    holds the newest LIST_LIMIT (and says there are more): any other order would
+    first have to sort every case the user may see, and search ranking costs a lot
+    per case."""
     column, descending = sort.lstrip("-"), sort.startswith("-")
+    if sort == "-" + RECEIVED:
+        return cases.order_by("-received_on", "-id")
+    newest = cases.order_by("-received_on", "-id").values("pk")[:LIST_LIMIT]
+    cases = cases.filter(pk__in=newest)
     if column == STATUS:
         return cases.in_process_order(descending=descending)
     if column == NUMBER:
         return cases.order_by("-number" if descending else "number")
     if column == RELEVANCE:
-        # A common name matches thousands: only the newest LIST_LIMIT are ranked
-        # (and the list says there are more).
-        newest = cases.order_by("-received_on", "-id").values("pk")[:LIST_LIMIT]
-        return cases.filter(pk__in=newest).order_by("-rank", "-received_on", "-id")
-    direction = "-" if descending else ""
-    return cases.order_by(f"{direction}received_on", f"{direction}id")
+        return cases.order_by("-rank", "-received_on", "-id")
+    return cases.order_by("received_on", "id")
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def get_case_for_user(user: AnyUser, pk: int, perm: str = "view_case") -> Case:
     case = None
     if worker is not None:
         case = (
-            Case.objects.select_related("person__municipality", "municipality")
+            Case.objects.select_related("person__municipality", "municipality", "screened_by")
             .annotate(held_perms=held_on_case(worker))
             .filter(pk=pk)
             .first()

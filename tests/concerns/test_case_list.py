@@ -633,3 +633,17 @@ def test_past_the_count_limit_the_list_says_more_and_its_pages_stop_there(
     # At the limit exactly, the count is exact.
     monkeypatch.setattr(filters, "LIST_LIMIT", 5)
     assert "5 sager" in " ".join(client.get("/sager/").content.decode().split())
+
+
+def test_past_the_limit_every_order_sorts_the_newest_cases(
+    client: Client, coordinator: User, kbh: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(filters, "LIST_LIMIT", 2)
+    oldest, middle, newest = (
+        make_case(coordinator, kbh, name=f"P {n}", received_on=date(2025, 1, n + 1))
+        for n in range(3)
+    )
+    assert listed(client, coordinator, sort="received") == [middle.number, newest.number]
+    assert listed(client, coordinator, sort="-number") == [newest.number, middle.number]
+    assert listed(client, coordinator) == [newest.number, middle.number]
+    assert oldest.number not in listed(client, coordinator, sort="status")

@@ -310,6 +310,10 @@ def test_case_detail_query_count_does_not_grow(
     shared_case: Case,
     django_assert_max_num_queries: Any,
 ) -> None:
+    # Screened, by a liaison whose name the page shows.
+    actions.record_screening(
+        case=shared_case, by=police, result="no_police_matter", screened_on=date(2025, 1, 2)
+    )
     login(client, coordinator)
     client.get(f"/sager/{shared_case.pk}/")  # fills the content-type cache
     with django_assert_max_num_queries(10) as few:
