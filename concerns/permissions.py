@@ -181,7 +181,11 @@ def get_case_for_user(user: AnyUser, pk: int, perm: str = "view_case") -> Case:
     if worker is not None:
         case = (
             Case.objects.select_related("person__municipality", "municipality", "screened_by")
-            .annotate(held_perms=held_on_case(worker))
+            .annotate(
+                held_perms=held_on_case(worker),
+                # Whether case_links_visible_to has later cases to look for.
+                has_later=Exists(Case.objects.filter(previous_case=OuterRef("pk"))),
+            )
             .filter(pk=pk)
             .first()
         )
@@ -406,6 +410,8 @@ def case_links_visible_to(user: AnyUser, case: Case) -> CaseLinks:
     """The case this one continues ("previous") and the cases that continue it
     ("later"), as far as the user may see them: a police liaison who sees only the
     new, shared case learns nothing of the old one."""
+    if case.previous_case_id is None and not getattr(case, "has_later", True):
+        return CaseLinks(previous=None, later=[])  # most cases: nothing to look up
     linked = Q(previous_case=case)
     if case.previous_case_id is not None:
         linked |= Q(pk=case.previous_case_id)

@@ -316,7 +316,8 @@ def test_case_detail_query_count_does_not_grow(
     )
     login(client, coordinator)
     client.get(f"/sager/{shared_case.pk}/")  # fills the content-type cache
-    with django_assert_max_num_queries(10) as few:
+    # Nine: no case continues this one, so its links are not looked up.
+    with django_assert_max_num_queries(9) as few:
         assert client.get(f"/sager/{shared_case.pk}/").status_code == 200
     for n in range(6):
         actions.add_note(case=shared_case, by=coordinator, visibility="shared", body=f"Notat {n}")
@@ -326,7 +327,7 @@ def test_case_detail_query_count_does_not_grow(
             by=coordinator,
             fields={"action_type": "mentor", "responsible_authority": "ssp"},
         )
-    with django_assert_max_num_queries(10) as many:
+    with django_assert_max_num_queries(9) as many:
         assert client.get(f"/sager/{shared_case.pk}/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
 
