@@ -40,7 +40,7 @@ def end_sessions_past_their_lifetime(
                 request.session[TOUCHED_AT] = now.isoformat()  # saved, with a new expiry
             stamp = request.session.get(SIGNED_IN_AT)
             too_old = stamp is None or (
-                timezone.now() - datetime.fromisoformat(stamp) > settings.SESSION_MAX_AGE
+                now - datetime.fromisoformat(stamp) > settings.SESSION_MAX_AGE
             )
             if too_old:
                 logout(request)

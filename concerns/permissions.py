@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -104,24 +104,34 @@ def cases_visible_to(user: AnyUser) -> CaseQuerySet:
     return Case.objects.filter(granted(worker, "view_case"))
 
 
+def case_permissions(codenames: tuple[str, ...]) -> QuerySet[Permission]:
+    """The Permission rows of these codenames on cases."""
+    return Permission.objects.filter(
+        content_type__app_label="concerns", content_type__model="case", codename__in=codenames
+    )
+
+
+def grants_on(case: OuterRef, worker: User) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The grants `worker` holds on the case `case` refers to: their own, and their
+    groups'. Guardian's two tables, as subqueries."""
+    direct = CaseUserObjectPermission.objects.filter(content_object=case, user=worker)
+    through_groups = CaseGroupObjectPermission.objects.filter(
+        content_object=case, group__in=worker.groups.values("pk")
+    )
+    return direct, through_groups
+
+
 def granted(worker: User, codename: str) -> Q:
     """Whether `worker` holds the permission `codename` on the outer query's case,
     directly or through one of their groups, as a filter on cases: what guardian's
     get_objects_for_user finds with use_groups, written as a lookup per case. A page
     of the newest cases then reads a few dozen grants from their index, not every
     grant the user has."""
-    permission = Permission.objects.filter(
-        content_type__app_label="concerns", content_type__model="case", codename=codename
-    ).values("pk")
-    through_groups = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"),
-        permission__in=permission,
-        group__in=worker.groups.values("pk"),
+    permission = case_permissions((codename,)).values("pk")
+    direct, through_groups = grants_on(OuterRef("pk"), worker)
+    return Exists(through_groups.filter(permission__in=permission)) | Exists(
+        direct.filter(permission__in=permission)
     )
-    direct = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), permission__in=permission, user=worker
-    )
-    return Exists(through_groups) | Exists(direct)
 
 
 # What is left of an anonymised case may be read, never added to: a new note or
@@ -137,15 +147,11 @@ STUB_PERMS = frozenset({"view_case", "stub_only"})
 def held_on_case(worker: User) -> ArraySubquery:
     """The codenames `worker` holds on the outer query's case, directly or through a
     group, as a subquery: the case and what the user may do with it in one query."""
-    case = OuterRef(OuterRef("pk"))
-    direct = CaseUserObjectPermission.objects.filter(content_object=case, user=worker)
-    through_group = CaseGroupObjectPermission.objects.filter(
-        content_object=case, group__user=worker
-    )
+    direct, through_groups = grants_on(OuterRef(OuterRef("pk")), worker)
     return ArraySubquery(
         Permission.objects.filter(
             Q(pk__in=direct.values("permission_id"))
-            | Q(pk__in=through_group.values("permission_id"))
+            | Q(pk__in=through_groups.values("permission_id"))
         ).values("codename")
     )
 
@@ -240,19 +246,15 @@ def can_record_concern(user: AnyUser) -> bool:
 # stable across a flushed test database.
 
 
-def _permission_ids(codenames: tuple[str, ...]) -> list[int]:
-    return list(
-        Permission.objects.filter(
-            content_type__app_label="concerns", content_type__model="case", codename__in=codenames
-        ).values_list("pk", flat=True)
-    )
+def case_permission_ids(codenames: tuple[str, ...]) -> list[int]:
+    return list(case_permissions(codenames).order_by("pk").values_list("pk", flat=True))
 
 
 def _grant(group: Group, case: Case, codenames: tuple[str, ...]) -> None:
     CaseGroupObjectPermission.objects.bulk_create(
         [
             CaseGroupObjectPermission(group=group, content_object=case, permission_id=perm_id)
-            for perm_id in _permission_ids(codenames)
+            for perm_id in case_permission_ids(codenames)
         ],
         ignore_conflicts=True,
     )
@@ -270,7 +272,7 @@ def revoke_police_access(case: Case, district: PoliceDistrict) -> None:
     CaseGroupObjectPermission.objects.filter(
         group=district.group,
         content_object=case,
-        permission_id__in=_permission_ids(POLICE_CASE_PERMS),
+        permission_id__in=case_permission_ids(POLICE_CASE_PERMS),
     ).delete()
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import Permission
 from django.core.management.base import OutputWrapper
 from django.db import connection, models
 from psycopg import sql
@@ -52,7 +51,11 @@ from concerns.models import (
     Person,
     Share,
 )
-from concerns.permissions import MUNICIPALITY_CASE_PERMS, POLICE_CASE_PERMS
+from concerns.permissions import (
+    MUNICIPALITY_CASE_PERMS,
+    POLICE_CASE_PERMS,
+    case_permission_ids,
+)
 
 CHUNK_SIZE = 20_000
 
@@ -112,16 +115,6 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
             [model._meta.db_table, count],
         )
         return [row[0] for row in cursor.fetchall()]
-
-
-def permission_ids(codenames: tuple[str, ...]) -> list[int]:
-    return list(
-        Permission.objects.filter(
-            content_type__app_label="concerns", content_type__model="case", codename__in=codenames
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 @dataclass
@@ -207,8 +200,8 @@ class BulkLoader:
             self.actions,
             self.events,
         ]
-        self.municipality_perms = permission_ids(MUNICIPALITY_CASE_PERMS)
-        self.police_perms = permission_ids(POLICE_CASE_PERMS)
+        self.municipality_perms = case_permission_ids(MUNICIPALITY_CASE_PERMS)
+        self.police_perms = case_permission_ids(POLICE_CASE_PERMS)
         self.labels = {
             "purpose": labels(Share, "purpose"),
             "screening_result": labels(Case, "screening_result"),

@@ -35,17 +35,17 @@ CASES_PER_PAGE = 25
 
 
 class LimitedCountPaginator(Paginator):
-    """Counts at most `filters.LIST_LIMIT` of `counted` (the cases before search
-    ranking keeps the newest matches); `more` says whether there are more, and the
-    pages stop at the limit."""
+    """Counts at most `filters.LIST_LIMIT` of `matches` (the cases before sorting
+    keeps the newest of them); `more` says whether there are more, and the pages stop
+    at the limit."""
 
-    def __init__(self, cases: QuerySet[Case], per_page: int, *, counted: QuerySet[Case]) -> None:
+    def __init__(self, cases: QuerySet[Case], per_page: int, *, matches: QuerySet[Case]) -> None:
         super().__init__(cases, per_page)
-        self.counted_cases = counted
+        self.matches = matches
 
     @cached_property
     def counted(self) -> int:
-        return self.counted_cases[: filters.LIST_LIMIT + 1].count()
+        return self.matches[: filters.LIST_LIMIT + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -75,7 +75,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     if "q" in criteria:
         cases = permissions.without_stubs(request.user, cases)
     paginator = LimitedCountPaginator(
-        sort_cases(cases, sort).with_list_data(), CASES_PER_PAGE, counted=cases
+        sort_cases(cases, sort).with_list_data(), CASES_PER_PAGE, matches=cases
     )
     page = paginator.get_page(request.GET.get("side"))
     rows = list(page.object_list)
