@@ -89,10 +89,24 @@ class DkfdsMixin(forms.BaseForm):
             _label_blank_choice(field)
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """A model choice field's options, read with one plain query. Django's own
+    iterator reads them with `QuerySet.iterator()`, which on PostgreSQL is a
+    server-side cursor: DECLARE, FETCH and CLOSE for a list of a dozen rows."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 def _label_blank_choice(field: forms.Field) -> None:
     if isinstance(field, forms.ModelChoiceField):
         if field.empty_label is not None:
             field.empty_label = str(CHOOSE)
+        field.iterator = ListedChoices
+        field.widget.choices = field.choices
         return
     if isinstance(field, forms.ChoiceField) and not isinstance(field.widget, forms.RadioSelect):
         choices: Any = field.choices
