@@ -121,17 +121,63 @@ def grants_on(case: OuterRef, worker: User) -> tuple[QuerySet[Any], QuerySet[Any
     return direct, through_groups
 
 
+class GrantHolder(NamedTuple):
+    """Whose grants count for a user, read once per list: the user's groups, whether
+    the user holds any case grant of their own, and the case permissions' ids."""
+
+    group_ids: list[int]
+    holds_own_grants: bool
+    permission_ids: dict[str, int]
+
+
+def grant_holder(worker: User) -> GrantHolder:
+    """One query. Written into the case queries as values, not subqueries: only then
+    can PostgreSQL estimate how many cases a user's groups hold, and read a page of
+    the newest cases through the grant index instead of hashing every grant first
+    (at a million cases, 60 ms per query for a coordinator of Copenhagen)."""
+    memberships = User.groups.through.objects.filter(user=OuterRef("pk"))
+    permissions = Permission.objects.filter(
+        content_type__app_label="concerns", content_type__model="case"
+    ).order_by("pk")
+    group_ids, own, codenames, ids = (
+        User.objects.filter(pk=worker.pk)
+        .annotate(
+            group_ids=ArraySubquery(memberships.values("group_id")),
+            own=Exists(CaseUserObjectPermission.objects.filter(user=OuterRef("pk"))),
+            codenames=ArraySubquery(permissions.values("codename")),
+            permission_ids=ArraySubquery(permissions.values("pk")),
+        )
+        .values_list("group_ids", "own", "codenames", "permission_ids")
+        .get()
+    )
+    return GrantHolder(group_ids, own, dict(zip(codenames, ids, strict=True)))
+
+
 def granted(worker: User, codename: str) -> Q:
     """Whether `worker` holds the permission `codename` on the outer query's case,
-    directly or through one of their groups, as a filter on cases: what guardian's
+    through one of their groups or directly, as a filter on cases: what guardian's
     get_objects_for_user finds with use_groups, written as a lookup per case. A page
     of the newest cases then reads a few dozen grants from their index, not every
-    grant the user has."""
-    permission = case_permissions((codename,)).values("pk")
-    direct, through_groups = grants_on(OuterRef("pk"), worker)
-    return Exists(through_groups.filter(permission__in=permission)) | Exists(
-        direct.filter(permission__in=permission)
+    grant the user has. Cases are granted to groups; the lookup of a user's own
+    grants is added only for a user who holds any."""
+    holder = grant_holder(worker)
+    permission_id = holder.permission_ids.get(codename)
+    if permission_id is None or not (holder.group_ids or holder.holds_own_grants):
+        return Q(pk__in=[])
+    case = OuterRef("pk")
+    held = Q(
+        Exists(
+            CaseGroupObjectPermission.objects.filter(
+                content_object=case, permission_id=permission_id, group_id__in=holder.group_ids
+            )
+        )
     )
+    if holder.holds_own_grants:
+        own = CaseUserObjectPermission.objects.filter(
+            content_object=case, permission_id=permission_id, user=worker
+        )
+        held |= Q(Exists(own))
+    return held
 
 
 # What is left of an anonymised case may be read, never added to: a new note or

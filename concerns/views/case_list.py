@@ -45,7 +45,8 @@ class LimitedCountPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        return self.matches[: filters.LIST_LIMIT + 1].count()
+        # Any LIST_LIMIT + 1 matches will do, so the database may read them in any order.
+        return self.matches.order_by()[: filters.LIST_LIMIT + 1].count()
 
     @cached_property
     def count(self) -> int:

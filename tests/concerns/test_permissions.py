@@ -7,7 +7,7 @@ from django.http import Http404
 from accounts.models import User
 from audit.models import AuditAction, AuditEntry
 from concerns import actions, permissions
-from concerns.models import Case, Municipality, PoliceDistrict
+from concerns.models import Case, CaseUserObjectPermission, Municipality, PoliceDistrict
 from tests.conftest import make_case, share_with_police
 
 
@@ -96,15 +96,36 @@ def test_notes_sections_stay_apart(
     assert sorted(n.body for n in seen_by_police) == ["Fælles", "Kun politiet"]
 
 
+def test_a_grant_of_the_users_own_counts_like_a_groups(
+    case: Case, other_coordinator: User, other_case: Case
+) -> None:
+    assert list(permissions.cases_visible_to(other_coordinator)) == [other_case]
+    view_case = permissions.case_permission_ids(("view_case",))[0]
+    CaseUserObjectPermission.objects.create(
+        user=other_coordinator, content_object=case, permission_id=view_case
+    )
+    visible = permissions.cases_visible_to(other_coordinator).order_by("pk")
+    assert list(visible) == [case, other_case]
+    # Only view_case was granted: the case is not among those they may change.
+    assert case.person is not None
+    assert not permissions.person_editable_by(other_coordinator, case.person)
+
+
+def test_a_user_in_no_group_sees_no_case(case: Case, coordinator: User) -> None:
+    coordinator.groups.clear()
+    assert not permissions.cases_visible_to(coordinator).exists()
+
+
 def test_visible_cases_query_count_does_not_grow(
     coordinator: User, kbh: Municipality, django_assert_num_queries
 ) -> None:
+    # One query for the user's groups and permission ids, one for the cases.
     for _ in range(3):
         make_case(coordinator, kbh)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         few = len(list(permissions.cases_visible_to(coordinator).with_list_data()))
     for _ in range(10):
         make_case(coordinator, kbh)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         many = len(list(permissions.cases_visible_to(coordinator).with_list_data()))
     assert (few, many) == (3, 13)
