@@ -187,7 +187,8 @@ def meetings() -> list[tuple[Any, ...]]:
 
 def facts() -> dict[str, dict[str, Any]]:
     numbers = dict(Case.objects.values_list("id", "number"))
-    return {numbers[fact.pop("case_id")]: fact for fact in StatFact.objects.values()}
+    rows: list[dict[str, Any]] = [dict(row) for row in StatFact.objects.values()]
+    return {numbers[row.pop("case_id")]: row for row in rows}
 
 
 def searches() -> dict[str, list[tuple[str, float]]]:
@@ -196,7 +197,9 @@ def searches() -> dict[str, list[tuple[str, float]]]:
     terms = {names[0], names[len(names) // 2].split()[-1], "skole"}
     return {
         term: list(
-            Case.objects.search(term).order_by("-rank", "number").values_list("number", "rank")
+            Case.objects.search(term)
+            .order_by("-rank", "number")  # type: ignore[misc]  # rank is annotated by search()
+            .values_list("number", "rank")
         )
         for term in terms
     }

@@ -468,12 +468,12 @@ def test_the_database_digests_each_fact_as_python_does(
         fact = CaseFact(**values | {"action_types": tuple(row.action_types)})
         assert row.digest == list(line_digest(fact_line(fact)))
     # and keeps the digest current when the fact changes
-    row = StatFact.objects.filter(frozen=False).first()
-    assert row is not None
-    before = row.digest
-    StatFact.objects.filter(pk=row.pk).update(days_to_assessment=999)
-    row.refresh_from_db()
-    assert row.digest != before
+    unfrozen = StatFact.objects.filter(frozen=False).first()
+    assert unfrozen is not None
+    before = unfrozen.digest
+    StatFact.objects.filter(pk=unfrozen.pk).update(days_to_assessment=999)
+    unfrozen.refresh_from_db()
+    assert unfrozen.digest != before
 
 
 # --- Reading the store -------------------------------------------------------------------
