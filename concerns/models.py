@@ -439,7 +439,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status"], name="case_muni_status_idx"),
             models.Index(fields=["received_on"], name="case_received_idx"),
-            GinIndex(fields=["search"], name="case_search_idx"),
+            # The municipality too (btree_gin), so a coordinator's search reads the
+            # matches in their municipalities from the index alone.
+            GinIndex(fields=["municipality", "search"], name="case_muni_search_idx"),
             # Also case_number_trgm_idx (migration 0009): part of a case number
             # (`number__icontains`) is found by trigrams.
         ]

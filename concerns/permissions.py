@@ -26,7 +26,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from accounts.models import Role, User
@@ -101,7 +102,27 @@ def cases_visible_to(user: AnyUser) -> CaseQuerySet:
     worker = case_worker(user)
     if worker is None:
         return Case.objects.none()
-    return Case.objects.filter(granted(worker, "view_case"))
+    holder = grant_holder(worker)
+    cases = Case.objects.filter(granted(worker, "view_case", holder))
+    if worker.role == Role.COORDINATOR and not holder.holds_own_grants:
+        # A coordinator's groups are granted the cases of their municipalities and no
+        # others (grant_municipality_access; a case never changes municipality), so
+        # this changes nothing but the plan: with the municipality in the query, a
+        # search reads its matches there from the index (case_muni_search_idx),
+        # instead of every match in the country.
+        cases = cases.filter(in_municipalities(holder.municipality_ids))
+    return cases
+
+
+def in_municipalities(municipality_ids: list[int]) -> Q:
+    """Cases of these municipalities, compared as bigint: the column's own type,
+    which the search index's btree_gin part needs to be used at all."""
+    if not municipality_ids:
+        return Q(pk__in=[])
+    return Q(
+        *(Q(municipality_id=Cast(Value(pk), BigIntegerField())) for pk in municipality_ids),
+        _connector=Q.OR,
+    )
 
 
 def case_permissions(codenames: tuple[str, ...]) -> QuerySet[Permission]:
@@ -123,11 +144,13 @@ def grants_on(case: OuterRef, worker: User) -> tuple[QuerySet[Any], QuerySet[Any
 
 class GrantHolder(NamedTuple):
     """Whose grants count for a user, read once per list: the user's groups, whether
-    the user holds any case grant of their own, and the case permissions' ids."""
+    the user holds any case grant of their own, the case permissions' ids, and the
+    municipalities whose groups the user is in."""
 
     group_ids: list[int]
     holds_own_grants: bool
     permission_ids: dict[str, int]
+    municipality_ids: list[int]
 
 
 def grant_holder(worker: User) -> GrantHolder:
@@ -139,28 +162,30 @@ def grant_holder(worker: User) -> GrantHolder:
     permissions = Permission.objects.filter(
         content_type__app_label="concerns", content_type__model="case"
     ).order_by("pk")
-    group_ids, own, codenames, ids = (
+    municipalities = Municipality.objects.filter(group__user=OuterRef("pk"))
+    group_ids, own, codenames, ids, municipality_ids = (
         User.objects.filter(pk=worker.pk)
         .annotate(
             group_ids=ArraySubquery(memberships.values("group_id")),
             own=Exists(CaseUserObjectPermission.objects.filter(user=OuterRef("pk"))),
             codenames=ArraySubquery(permissions.values("codename")),
             permission_ids=ArraySubquery(permissions.values("pk")),
+            municipality_ids=ArraySubquery(municipalities.values("pk")),
         )
-        .values_list("group_ids", "own", "codenames", "permission_ids")
+        .values_list("group_ids", "own", "codenames", "permission_ids", "municipality_ids")
         .get()
     )
-    return GrantHolder(group_ids, own, dict(zip(codenames, ids, strict=True)))
+    return GrantHolder(group_ids, own, dict(zip(codenames, ids, strict=True)), municipality_ids)
 
 
-def granted(worker: User, codename: str) -> Q:
+def granted(worker: User, codename: str, holder: GrantHolder | None = None) -> Q:
     """Whether `worker` holds the permission `codename` on the outer query's case,
     through one of their groups or directly, as a filter on cases: what guardian's
     get_objects_for_user finds with use_groups, written as a lookup per case. A page
     of the newest cases then reads a few dozen grants from their index, not every
     grant the user has. Cases are granted to groups; the lookup of a user's own
     grants is added only for a user who holds any."""
-    holder = grant_holder(worker)
+    holder = holder or grant_holder(worker)
     permission_id = holder.permission_ids.get(codename)
     if permission_id is None or not (holder.group_ids or holder.holds_own_grants):
         return Q(pk__in=[])

@@ -111,6 +111,18 @@ def test_a_grant_of_the_users_own_counts_like_a_groups(
     assert not permissions.person_editable_by(other_coordinator, case.person)
 
 
+def test_a_coordinator_of_two_municipalities_sees_the_cases_of_both(
+    case: Case, coordinator: User, other_case: Case, aarhus: Municipality
+) -> None:
+    third = Municipality.objects.exclude(pk__in=[case.municipality_id, aarhus.pk]).first()
+    assert third is not None
+    elsewhere = make_case(coordinator, third)
+    coordinator.groups.add(aarhus.group)
+    visible = permissions.cases_visible_to(coordinator)
+    assert set(visible) == {case, other_case}
+    assert elsewhere not in visible
+
+
 def test_a_user_in_no_group_sees_no_case(case: Case, coordinator: User) -> None:
     coordinator.groups.clear()
     assert not permissions.cases_visible_to(coordinator).exists()
