@@ -438,6 +438,24 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["municipality", "status"], name="case_muni_status_idx"),
+            # A coordinator's cases newest first, and by the list's filters (btree_gin):
+            # the list of a municipality reads its own cases, not the country's.
+            models.Index(
+                "municipality",
+                models.F("received_on").desc(),
+                models.F("id").desc(),
+                name="case_muni_received_idx",
+            ),
+            GinIndex(
+                fields=[
+                    "municipality",
+                    "status",
+                    "extremism_type",
+                    "sender_type",
+                    "age_at_receipt",
+                ],
+                name="case_muni_filters_idx",
+            ),
             models.Index(fields=["received_on"], name="case_received_idx"),
             # The municipality too (btree_gin), so a coordinator's search reads the
             # matches in their municipalities from the index alone.

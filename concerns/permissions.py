@@ -181,11 +181,19 @@ def grant_holder(worker: User) -> GrantHolder:
 def granted(worker: User, codename: str, holder: GrantHolder | None = None) -> Q:
     """Whether `worker` holds the permission `codename` on the outer query's case,
     through one of their groups or directly, as a filter on cases: what guardian's
-    get_objects_for_user finds with use_groups, written as a lookup per case. A page
-    of the newest cases then reads a few dozen grants from their index, not every
-    grant the user has. Cases are granted to groups; the lookup of a user's own
-    grants is added only for a user who holds any."""
-    holder = holder or grant_holder(worker)
+    get_objects_for_user finds with use_groups, written as a lookup per case.
+
+    Without `holder`, the user's groups and the permission are subqueries: no query
+    of its own, for looking up a few given cases. With it (`grant_holder`), they are
+    values, for lists: a page of the newest cases then reads a few dozen grants from
+    their index, not every grant the user has. Cases are granted to groups; the
+    lookup of a user's own grants is added only for a user who holds any."""
+    if holder is None:
+        permission = case_permissions((codename,)).values("pk")
+        direct, through_groups = grants_on(OuterRef("pk"), worker)
+        return Q(Exists(through_groups.filter(permission__in=permission))) | Q(
+            Exists(direct.filter(permission__in=permission))
+        )
     permission_id = holder.permission_ids.get(codename)
     if permission_id is None or not (holder.group_ids or holder.holds_own_grants):
         return Q(pk__in=[])
@@ -488,7 +496,11 @@ def case_links_visible_to(user: AnyUser, case: Case) -> CaseLinks:
     linked = Q(previous_case=case)
     if case.previous_case_id is not None:
         linked |= Q(pk=case.previous_case_id)
-    cases = list(cases_visible_to(user).filter(linked).order_by("received_on", "id"))
+    worker = case_worker(user)
+    if worker is None:
+        return CaseLinks(previous=None, later=[])
+    visible = Case.objects.filter(granted(worker, "view_case"))
+    cases = list(visible.filter(linked).order_by("received_on", "id"))
     previous = next((c for c in cases if c.pk == case.previous_case_id), None)
     return CaseLinks(previous=previous, later=[c for c in cases if c is not previous])
 

@@ -11,8 +11,8 @@ from accounts.models import User
 from audit.models import AuditAction, AuditEntry
 from concerns import actions
 from concerns.choices import LegalBasis, SharePurpose, Status
-from concerns.models import Case, Note, PoliceDistrict, Share
-from tests.conftest import make_case
+from concerns.models import Case, Municipality, Note, PoliceDistrict, Share
+from tests.conftest import CASE_DEFAULTS, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -330,6 +330,29 @@ def test_case_detail_query_count_does_not_grow(
     with django_assert_max_num_queries(9) as many:
         assert client.get(f"/sager/{shared_case.pk}/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_linked_case_page_takes_one_query_more(
+    client: Client,
+    coordinator: User,
+    case: Case,
+    kbh: Municipality,
+    django_assert_max_num_queries: Any,
+) -> None:
+    later = actions.record_concern(
+        by=coordinator,
+        municipality=kbh,
+        case_fields=CASE_DEFAULTS,
+        person=case.person,
+        previous_case=case,
+    )
+    login(client, coordinator)
+    client.get(f"/sager/{case.pk}/")  # fills the content-type cache
+    for shown, other in ((case, later), (later, case)):
+        # Ten unshared (the share form lists the police districts), one for the links.
+        with django_assert_max_num_queries(11):
+            response = client.get(f"/sager/{shown.pk}/")
+        assert f'href="/sager/{other.pk}/"' in response.content.decode()
 
 
 def test_a_case_handed_to_police_leaves_the_municipality_a_stub(
