@@ -437,14 +437,20 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["municipality", "status"], name="case_muni_status_idx"),
-            # A coordinator's cases newest first, and by the list's filters (btree_gin):
-            # the list of a municipality reads its own cases, not the country's.
+            # A coordinator's cases newest first, also of one status, and by the list's
+            # other filters (btree_gin): a municipality's list reads its own cases.
             models.Index(
                 "municipality",
                 models.F("received_on").desc(),
                 models.F("id").desc(),
                 name="case_muni_received_idx",
+            ),
+            models.Index(
+                "municipality",
+                "status",
+                models.F("received_on").desc(),
+                models.F("id").desc(),
+                name="case_muni_status_received_idx",
             ),
             GinIndex(
                 fields=[

@@ -7,6 +7,7 @@ from django.http import Http404
 from accounts.models import User
 from audit.models import AuditAction, AuditEntry
 from concerns import actions, permissions
+from concerns.choices import Status
 from concerns.models import Case, CaseUserObjectPermission, Municipality, PoliceDistrict
 from tests.conftest import make_case, share_with_police
 
@@ -121,6 +122,35 @@ def test_a_coordinator_of_two_municipalities_sees_the_cases_of_both(
     visible = permissions.cases_visible_to(coordinator)
     assert set(visible) == {case, other_case}
     assert elsewhere not in visible
+
+
+def test_a_coordinator_sees_the_cases_their_groups_are_granted(
+    coordinator: User,
+    other_coordinator: User,
+    police: User,
+    kbh: Municipality,
+    aarhus: Municipality,
+    kbh_police: PoliceDistrict,
+) -> None:
+    """Coordinators' lists ask by municipality, not through the grants: the two must
+    be the same cases, whatever has happened to them."""
+    recorded = make_case(coordinator, kbh)
+    shared = share_with_police(make_case(coordinator, kbh), coordinator, kbh_police)
+    handed = share_with_police(make_case(coordinator, kbh), coordinator, kbh_police)
+    actions.transition_case(case=handed, to=Status.HANDED_TO_POLICE, by=coordinator)
+    revoked = share_with_police(make_case(coordinator, kbh), coordinator, kbh_police)
+    actions.revoke_share(share=revoked.shares.get(), by=coordinator, reason="Fejl")
+    in_aarhus = share_with_police(
+        make_case(other_coordinator, aarhus), other_coordinator, kbh_police
+    )
+    coordinator.groups.add(aarhus.group)  # a second municipality, later
+    everything = {recorded, shared, handed, revoked, in_aarhus}
+    for user in (coordinator, other_coordinator, police):
+        through_grants = set(Case.objects.filter(permissions.granted(user, "view_case")))
+        assert set(permissions.cases_visible_to(user)) == through_grants
+    assert set(permissions.cases_visible_to(coordinator)) == everything
+    assert set(permissions.cases_visible_to(other_coordinator)) == {in_aarhus}
+    assert set(permissions.cases_visible_to(police)) == {shared, handed, in_aarhus}
 
 
 def test_a_user_in_no_group_sees_no_case(case: Case, coordinator: User) -> None:
