@@ -6,8 +6,9 @@ lives in `concerns.permissions`. Models hold single-object behaviour only.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pghistory
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -61,6 +64,26 @@ def track_changes(model: _Tracked) -> _Tracked:
         # A search document is derived data, rebuilt by its own trigger.
         exclude=[f.name for f in model._meta.fields if isinstance(f, SearchVectorField)],
     )(model)
+
+
+class LabelledModel(models.Model):
+    """A model whose get_FOO_display() looks its label up in a dict made once per
+    field. Django's own makes the dict on every call and hashes every (value, label)
+    pair to do it, which translates every label of the vocabulary: a case page
+    showed some 30 labels and translated some 600."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: models.Field) -> Any:  # type: ignore[type-arg]
+        value = getattr(self, field.attname)
+        return force_str(_labels_of(field).get(make_hashable(value), value), strings_only=True)
+
+
+@functools.cache
+def _labels_of(field: models.Field) -> dict[Any, Any]:  # type: ignore[type-arg]
+    """Value → label, the label still lazy: translated when it is shown."""
+    return {make_hashable(value): label for value, label in field.flatchoices}
 
 
 def choice_array(choices: type[models.TextChoices], verbose_name: StrOrPromise) -> ArrayField:
@@ -163,7 +186,7 @@ class InfohusProfile(models.Model):
 
 
 @track_changes
-class Person(models.Model):
+class Person(LabelledModel):
     """One human being, who may be the subject of several cases."""
 
     name = models.CharField(_("navn"), max_length=200)
@@ -304,7 +327,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 @track_changes
-class Case(models.Model):
+class Case(LabelledModel):
     """A concern (bekymringshenvendelse) and everything done about it."""
 
     number = models.CharField(_("sagsnummer"), max_length=30, unique=True, editable=False)
@@ -494,7 +517,7 @@ class CaseNumberCounter(models.Model):
         return f"{self.municipality_id}/{self.year}: {self.last_serial}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(LabelledModel):
     """One entry on a case's timeline. Written by actions, never edited."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -520,7 +543,7 @@ class CaseEvent(models.Model):
 
 
 @track_changes
-class FollowUpAction(models.Model):
+class FollowUpAction(LabelledModel):
     """An indsats: what one authority does to follow up on a case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
@@ -574,7 +597,7 @@ class FollowUpAction(models.Model):
 
 
 @track_changes
-class Note(models.Model):
+class Note(LabelledModel):
     """A journal entry. Append-only: a correction is a new note pointing at the old."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
@@ -596,7 +619,7 @@ class Note(models.Model):
 
 
 @track_changes
-class Share(models.Model):
+class Share(LabelledModel):
     """The disclosure log: one row per time a case was shared with a police district."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
@@ -636,7 +659,7 @@ class Share(models.Model):
 
 
 @track_changes
-class Meeting(models.Model):
+class Meeting(LabelledModel):
     """An analysis or follow-up meeting of one municipality's infohus."""
 
     municipality = models.ForeignKey(
@@ -659,7 +682,7 @@ class Meeting(models.Model):
 
 
 @track_changes
-class MeetingParticipant(models.Model):
+class MeetingParticipant(LabelledModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     authority = models.CharField(_("myndighed"), max_length=30, choices=c.Authority)
     role = models.CharField(_("rolle"), max_length=200, blank=True)
@@ -669,7 +692,7 @@ class MeetingParticipant(models.Model):
 
 
 @track_changes
-class Assessment(models.Model):
+class Assessment(LabelledModel):
     """The dialogue-based assessment of one case at one meeting. No scores, by design."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="assessments")
@@ -715,7 +738,7 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 
 @track_changes
-class RetentionPolicy(models.Model):
+class RetentionPolicy(LabelledModel):
     """One municipality's retention periods, set by the data controller. Without a
     policy the defaults in settings (RETENTION_YEARS, RETENTION_UNFOUNDED_MONTHS) apply."""
 
@@ -745,7 +768,7 @@ class RetentionPolicy(models.Model):
         return str(self.municipality)
 
 
-class DeletionReceipt(models.Model):
+class DeletionReceipt(LabelledModel):
     """Proof that a case was anonymised, holding no personal data: which case number,
     by which rule, when, and how much was removed. Rows are never changed."""
 
