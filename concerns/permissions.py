@@ -27,7 +27,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, JSONObject
 from django.http import Http404
 
 from accounts.models import Role, User
@@ -260,22 +260,19 @@ def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
     return effective_perms(case, held or ())
 
 
-def get_case_for_user(user: AnyUser, pk: int, perm: str = "view_case") -> Case:
+def get_case_for_user(
+    user: AnyUser, pk: int, perm: str = "view_case", *, with_links: bool = False
+) -> Case:
     """Load a case for `user` or raise: 404 if they may not see it, 403 if they may
-    see it but not do `perm`. Denials are written to the audit trail."""
+    see it but not do `perm`. Denials are written to the audit trail. `with_links`
+    brings the linked cases the user may see along (for case_links_visible_to)."""
     worker = case_worker(user)
     case = None
     if worker is not None:
-        case = (
-            Case.objects.select_related("person__municipality", "municipality", "screened_by")
-            .annotate(
-                held_perms=held_on_case(worker),
-                # Whether case_links_visible_to has later cases to look for.
-                has_later=Exists(Case.objects.filter(previous_case=OuterRef("pk"))),
-            )
-            .filter(pk=pk)
-            .first()
-        )
+        cases = Case.objects.select_related("person__municipality", "municipality", "screened_by")
+        if with_links:
+            cases = cases.annotate(linked_cases=linked_cases_visible_to(worker))
+        case = cases.annotate(held_perms=held_on_case(worker)).filter(pk=pk).first()
     perms = frozenset[str]()
     if case is not None:
         perms = effective_perms(case, case.held_perms)  # type: ignore[attr-defined]
@@ -484,25 +481,44 @@ def cases_of_persons_visible_to(user: AnyUser, persons: QuerySet[Person]) -> Cas
     )
 
 
+class LinkedCase(NamedTuple):
+    pk: int
+    number: str
+
+
 class CaseLinks(NamedTuple):
-    previous: Case | None
-    later: list[Case]
+    previous: LinkedCase | None
+    later: list[LinkedCase]
+
+
+def linked_cases_visible_to(worker: User) -> ArraySubquery:
+    """The cases the outer query's case continues or is continued by, that `worker`
+    may see, oldest first, as a subquery of {pk, number}."""
+    linked = Q(previous_case=OuterRef("pk")) | Q(pk=OuterRef("previous_case_id"))
+    return ArraySubquery(
+        Case.objects.filter(granted(worker, "view_case"))
+        .filter(linked)
+        .order_by("received_on", "id")
+        .values(link=JSONObject(pk="pk", number="number"))
+    )
 
 
 def case_links_visible_to(user: AnyUser, case: Case) -> CaseLinks:
     """The case this one continues ("previous") and the cases that continue it
     ("later"), as far as the user may see them: a police liaison who sees only the
-    new, shared case learns nothing of the old one."""
-    if case.previous_case_id is None and not getattr(case, "has_later", True):
-        return CaseLinks(previous=None, later=[])  # most cases: nothing to look up
-    linked = Q(previous_case=case)
-    if case.previous_case_id is not None:
-        linked |= Q(pk=case.previous_case_id)
-    worker = case_worker(user)
-    if worker is None:
-        return CaseLinks(previous=None, later=[])
-    visible = Case.objects.filter(granted(worker, "view_case"))
-    cases = list(visible.filter(linked).order_by("received_on", "id"))
+    new, shared case learns nothing of the old one. Read from the case when it was
+    loaded `with_links`, else looked up."""
+    links = getattr(case, "linked_cases", None)
+    if links is None:
+        worker = case_worker(user)
+        if worker is None:
+            return CaseLinks(previous=None, later=[])
+        links = (
+            Case.objects.filter(pk=case.pk)
+            .values_list(linked_cases_visible_to(worker), flat=True)
+            .get()
+        )
+    cases = [LinkedCase(link["pk"], link["number"]) for link in links]
     previous = next((c for c in cases if c.pk == case.previous_case_id), None)
     return CaseLinks(previous=previous, later=[c for c in cases if c is not previous])
 

@@ -53,7 +53,7 @@ def case_url(case: Case) -> str:
 
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = permissions.get_case_for_user(request.user, pk)
+    case = permissions.get_case_for_user(request.user, pk, with_links=True)
     if "stub_only" in case.user_perms:  # type: ignore[attr-defined]
         districts = [
             share.to_district.name

@@ -9,7 +9,7 @@ from audit.models import AuditAction, AuditEntry
 from concerns import actions, permissions
 from concerns.choices import Status
 from concerns.models import Case, CaseUserObjectPermission, Municipality, PoliceDistrict
-from tests.conftest import make_case, share_with_police
+from tests.conftest import CASE_DEFAULTS, make_case, share_with_police
 
 
 def test_coordinator_sees_only_own_municipality(
@@ -151,6 +151,31 @@ def test_a_coordinator_sees_the_cases_their_groups_are_granted(
     assert set(permissions.cases_visible_to(coordinator)) == everything
     assert set(permissions.cases_visible_to(other_coordinator)) == {in_aarhus}
     assert set(permissions.cases_visible_to(police)) == {shared, handed, in_aarhus}
+
+
+def test_case_links_are_the_same_loaded_with_the_case_or_looked_up(
+    coordinator: User, police: User, case: Case, kbh: Municipality, kbh_police: PoliceDistrict
+) -> None:
+    later = actions.record_concern(
+        by=coordinator,
+        municipality=kbh,
+        case_fields=CASE_DEFAULTS,
+        person=case.person,
+        previous_case=case,
+    )
+    share_with_police(later, coordinator, kbh_police)
+    for user, shown, expected in (
+        (coordinator, case, ([], [later.number])),
+        (coordinator, later, ([case.number], [])),
+        (police, later, ([], [])),  # the earlier case is not shared with them
+    ):
+        loaded = permissions.get_case_for_user(user, shown.pk, with_links=True)
+        for links in (
+            permissions.case_links_visible_to(user, loaded),
+            permissions.case_links_visible_to(user, Case.objects.get(pk=shown.pk)),
+        ):
+            previous = [links.previous.number] if links.previous else []
+            assert (previous, [c.number for c in links.later]) == expected
 
 
 def test_a_user_in_no_group_sees_no_case(case: Case, coordinator: User) -> None:
