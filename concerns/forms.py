@@ -16,8 +16,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
+from django.db.models.functions import JSONObject
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -459,6 +461,14 @@ class NoteForm(DkfdsForm):
         ]
 
 
+def police_district_options() -> ArraySubquery:
+    """Every police district as {pk, name}, by name, as a subquery: the case page
+    reads the share form's options with the case."""
+    return ArraySubquery(
+        PoliceDistrict.objects.order_by("name").values(option=JSONObject(pk="pk", name="name"))
+    )
+
+
 class ShareForm(DkfdsForm):
     """Disclosure of a case to a police district (retsplejeloven § 115)."""
 
@@ -476,11 +486,19 @@ class ShareForm(DkfdsForm):
         label=_("Hjemmel"), choices=c.LegalBasis.choices, initial=c.LegalBasis.RPL_115
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case: Case, districts: list[dict[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
+        """`districts` ({pk, name}, by name; see `police_district_options`) saves the
+        blank form's query for its options; a choice is checked against the table."""
         kwargs.setdefault("auto_id", "share-%s")
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["district"].initial = case.municipality.police_district_id
+        field = self.fields["district"]
+        field.initial = case.municipality.police_district_id
+        if districts is not None:
+            assert isinstance(field, forms.ModelChoiceField)
+            field.choices = [("", field.empty_label), *((d["pk"], d["name"]) for d in districts)]
 
     def clean_district(self) -> PoliceDistrict:
         district: PoliceDistrict = self.cleaned_data["district"]

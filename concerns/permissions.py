@@ -261,17 +261,25 @@ def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
 
 
 def get_case_for_user(
-    user: AnyUser, pk: int, perm: str = "view_case", *, with_links: bool = False
+    user: AnyUser,
+    pk: int,
+    perm: str = "view_case",
+    *,
+    with_links: bool = False,
+    annotations: dict[str, Any] | None = None,
 ) -> Case:
     """Load a case for `user` or raise: 404 if they may not see it, 403 if they may
     see it but not do `perm`. Denials are written to the audit trail. `with_links`
-    brings the linked cases the user may see along (for case_links_visible_to)."""
+    brings the linked cases the user may see along (for case_links_visible_to), and
+    `annotations` whatever else the caller reads with the case."""
     worker = case_worker(user)
     case = None
     if worker is not None:
         cases = Case.objects.select_related("person__municipality", "municipality", "screened_by")
         if with_links:
             cases = cases.annotate(linked_cases=linked_cases_visible_to(worker))
+        if annotations:
+            cases = cases.annotate(**annotations)
         case = cases.annotate(held_perms=held_on_case(worker)).filter(pk=pk).first()
     perms = frozenset[str]()
     if case is not None:

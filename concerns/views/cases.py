@@ -29,6 +29,7 @@ from concerns.forms import (
     ScreeningForm,
     ShareForm,
     TransitionForm,
+    police_district_options,
 )
 from concerns.models import Case, CaseEvent
 
@@ -53,7 +54,12 @@ def case_url(case: Case) -> str:
 
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = permissions.get_case_for_user(request.user, pk, with_links=True)
+    case = permissions.get_case_for_user(
+        request.user,
+        pk,
+        with_links=True,
+        annotations={"district_options": police_district_options()},
+    )
     if "stub_only" in case.user_perms:  # type: ignore[attr-defined]
         districts = [
             share.to_district.name
@@ -160,7 +166,9 @@ def _detail_forms(
     if "share_case" in perms:
         active = [share for share in shares if share.is_active]
         if not active or "share_form" in bound:
-            forms["share_form"] = bound.get("share_form") or ShareForm(case=case)
+            forms["share_form"] = bound.get("share_form") or ShareForm(
+                case=case, districts=getattr(case, "district_options", None)
+            )
         refused = bound.get("revoke_form")
         forms["revoke_forms"] = [
             (

@@ -9,8 +9,8 @@ from django.db import connection
 from django.forms.renderers import DjangoTemplates
 from django.test.utils import CaptureQueriesContext
 
-from concerns.forms import DkfdsForm, FormRenderer
-from concerns.models import PoliceDistrict
+from concerns.forms import DkfdsForm, FormRenderer, ShareForm, police_district_options
+from concerns.models import Case, PoliceDistrict
 
 
 class Everything(forms.Form):
@@ -82,3 +82,12 @@ def test_model_choices_are_read_with_one_plain_query() -> None:
     assert queries[0]["sql"].startswith("SELECT")  # not DECLARE ... CURSOR
     assert html.count("<option") == PoliceDistrict.objects.count() + 1
     assert '<option value="" selected>Vælg</option>' in html
+
+
+@pytest.mark.django_db
+def test_the_share_form_renders_the_same_with_districts_read_along(case: Case) -> None:
+    loaded = Case.objects.annotate(options=police_district_options()).get(pk=case.pk)
+    read_along = str(ShareForm(case=case, districts=loaded.options)["district"])  # type: ignore[attr-defined]
+    assert read_along == str(ShareForm(case=case)["district"])
+    assert read_along.count("<option") == PoliceDistrict.objects.count() + 1
+    assert f'value="{case.municipality.police_district_id}" selected' in read_along
