@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -17,32 +17,28 @@ register = template.Library()
 def html_attrs(attrs: dict[str, Any]) -> SafeString:
     """What django/forms/widgets/attrs.html renders: ` name="value"` per attribute,
     in order, the name alone for True and nothing for False."""
-    parts: list[str] = []
-    for name, value in attrs.items():
-        if value is True:
-            parts.append(format_html(" {}", name))
-        elif value is not False:
-            parts.append(format_html(' {}="{}"', name, value))
-    return mark_safe("".join(parts))  # noqa: S308 - every part comes from format_html
+    parts = (
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 @register.filter
 def options_html(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> SafeString:
     """A select's options and option groups, as django/forms/widgets/select.html and
     select_option.html render them."""
-    parts: list[str] = []
+    groups = []
     for group_name, options, _index in optgroups:
+        rendered = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>\n',
+            ((o["value"], html_attrs(o["attrs"]), o["label"]) for o in options),
+        )
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
-        for option in options:
-            parts.append(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    option["value"],
-                    html_attrs(option["attrs"]),
-                    option["label"],
-                )
+            rendered = format_html(
+                '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
             )
-        if group_name:
-            parts.append("\n  </optgroup>")
-    return mark_safe("".join(parts))  # noqa: S308 - every part comes from format_html
+        groups.append(rendered)
+    return format_html_join("", "{}", ((group,) for group in groups))
