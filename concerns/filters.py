@@ -135,7 +135,7 @@ def sort_cases(cases: CaseQuerySet, sort: str) -> CaseQuerySet:
     first have to sort every case the user may see, and search ranking costs a lot
     per case."""
     column, descending = sort.lstrip("-"), sort.startswith("-")
-    if sort == "-" + RECEIVED:
+    if sort == DEFAULT_SORT:
         return cases.order_by("-received_on", "-id")
     newest = cases.order_by("-received_on", "-id").values("pk")[:LIST_LIMIT]
     cases = cases.filter(pk__in=newest)

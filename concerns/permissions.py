@@ -128,11 +128,12 @@ def in_municipalities(municipality_ids: list[int]) -> Q:
     )
 
 
-def case_permissions(codenames: tuple[str, ...]) -> QuerySet[Permission]:
-    """The Permission rows of these codenames on cases."""
-    return Permission.objects.filter(
-        content_type__app_label="concerns", content_type__model="case", codename__in=codenames
+def case_permissions(codenames: tuple[str, ...] | None = None) -> QuerySet[Permission]:
+    """The Permission rows of these codenames on cases, or of all of them."""
+    permissions = Permission.objects.filter(
+        content_type__app_label="concerns", content_type__model="case"
     )
+    return permissions if codenames is None else permissions.filter(codename__in=codenames)
 
 
 def grants_on(case: OuterRef, worker: User) -> tuple[QuerySet[Any], QuerySet[Any]]:
@@ -161,9 +162,7 @@ def grant_holder(worker: User) -> GrantHolder:
     can PostgreSQL estimate how many cases a user's groups hold, and read a page of
     the newest cases through the grant index instead of hashing every grant first."""
     memberships = User.groups.through.objects.filter(user=OuterRef("pk"))
-    permissions = Permission.objects.filter(
-        content_type__app_label="concerns", content_type__model="case"
-    ).order_by("pk")
+    permissions = case_permissions().order_by("pk")
     municipalities = Municipality.objects.filter(group__user=OuterRef("pk"))
     group_ids, own, codenames, ids, municipality_ids = (
         User.objects.filter(pk=worker.pk)

@@ -178,6 +178,17 @@ def make_case(
     )
 
 
+def continue_case(case: Case, by: User) -> Case:
+    """A new case for the same person, in the same municipality, continuing `case`."""
+    return actions.record_concern(
+        by=by,
+        municipality=case.municipality,
+        case_fields=CASE_DEFAULTS,
+        person=case.person,
+        previous_case=case,
+    )
+
+
 @pytest.fixture
 def case(coordinator: User, kbh: Municipality) -> Case:
     return make_case(coordinator, kbh)

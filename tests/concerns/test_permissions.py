@@ -9,7 +9,7 @@ from audit.models import AuditAction, AuditEntry
 from concerns import actions, permissions
 from concerns.choices import Status
 from concerns.models import Case, CaseUserObjectPermission, Municipality, PoliceDistrict
-from tests.conftest import CASE_DEFAULTS, make_case, share_with_police
+from tests.conftest import continue_case, make_case, share_with_police
 
 
 def test_coordinator_sees_only_own_municipality(
@@ -154,15 +154,9 @@ def test_a_coordinator_sees_the_cases_their_groups_are_granted(
 
 
 def test_case_links_are_the_same_loaded_with_the_case_or_looked_up(
-    coordinator: User, police: User, case: Case, kbh: Municipality, kbh_police: PoliceDistrict
+    coordinator: User, police: User, case: Case, kbh_police: PoliceDistrict
 ) -> None:
-    later = actions.record_concern(
-        by=coordinator,
-        municipality=kbh,
-        case_fields=CASE_DEFAULTS,
-        person=case.person,
-        previous_case=case,
-    )
+    later = continue_case(case, coordinator)
     share_with_police(later, coordinator, kbh_police)
     for user, shown, expected in (
         (coordinator, case, ([], [later.number])),
