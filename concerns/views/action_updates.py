@@ -30,6 +30,7 @@ from concerns.views.cases import (
     acting_user,
     case_url,
     detail_context,
+    render_detail,
     timeline,
 )
 
@@ -99,6 +100,15 @@ def _render(
     return render(request, "concerns/detail.html", context, status=status)
 
 
+def render_add_form(request: HtmxHttpRequest, case: Case) -> HttpResponse:
+    """The blank form for a new action (see case_updates.add_action, which saves it)."""
+    form = FollowUpActionForm(case=case)
+    if request.htmx:
+        context = {**_section_context(request, case), "action_form": form}
+        return render(request, "concerns/_actions.html", context)
+    return render_detail(request, case, action_form=form)
+
+
 def _saved(request: HtmxHttpRequest, case: Case, *, saved: bool) -> HttpResponse:
     message = _("Indsatsen er opdateret.") if saved else _("Der var ingen ændringer at gemme.")
     if not request.htmx:
@@ -106,7 +116,6 @@ def _saved(request: HtmxHttpRequest, case: Case, *, saved: bool) -> HttpResponse
         return redirect(f"{case_url(case)}#indsatser")
     # The actions section, and the timeline with the new event out of band.
     context = _section_context(request, case)
-    context["action_form"] = FollowUpActionForm(case=case)
     context["action_saved_message"] = message
     perms: frozenset[str] = case.user_perms  # type: ignore[attr-defined]
     timeline_context = {"events": timeline(case, perms), "oob": True}

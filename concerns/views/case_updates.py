@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.log import record
 from audit.models import AuditAction
@@ -30,6 +30,7 @@ from concerns.forms import (
     TransitionForm,
 )
 from concerns.models import Case
+from concerns.views import action_updates
 from concerns.views.cases import (
     HtmxHttpRequest,
     acting_user,
@@ -100,9 +101,14 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case_url(case))
 
 
-@require_POST
-def add_action(request: HttpRequest, pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def add_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: the blank form, as the case page with it open in the actions section or,
+    to htmx, as that section alone. The case page itself only links here, so the
+    form and its list of assignees are built when someone means to add an action."""
     case = permissions.get_case_for_user(request.user, pk, perm="annotate_case")
+    if request.method != "POST":
+        return action_updates.render_add_form(request, case)
     form = FollowUpActionForm(request.POST, case=case)
     if not form.is_valid():
         return render_detail(request, case, status=400, error_anchor="indsatser", action_form=form)

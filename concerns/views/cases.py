@@ -21,7 +21,6 @@ from audit.models import AuditAction
 from concerns import permissions, workflow
 from concerns.choices import ClosureReason, Dimension, EventKind, ExtremismType, Sign, Status
 from concerns.forms import (
-    FollowUpActionForm,
     LegalHoldForm,
     NoteForm,
     RevealCprForm,
@@ -159,7 +158,10 @@ def _detail_forms(
     if "screen_case" in perms:
         forms["screening_form"] = bound.get("screening_form") or ScreeningForm()
     if "annotate_case" in perms:
-        forms["action_form"] = bound.get("action_form") or FollowUpActionForm(case=case)
+        # The page links to the blank form (concerns:add_action); only refused input
+        # comes back in place.
+        if "action_form" in bound:
+            forms["action_form"] = bound["action_form"]
         forms["note_form"] = bound.get("note_form") or NoteForm(
             visibilities=permissions.note_visibilities(perms)
         )

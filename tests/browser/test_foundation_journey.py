@@ -79,7 +79,7 @@ def test_concern_is_shared_with_police_and_counted_in_the_report(
     page.wait_for_url(re.compile(rf"/sager/{case.pk}/$"))
 
     # A follow-up action, a transition and a share with the police district.
-    page.get_by_text("Opret indsats", exact=True).click()
+    page.get_by_role("link", name="Opret indsats", exact=True).click()
     page.select_option("select[name=action_type]", "conversation")
     page.select_option("select[name=responsible_authority]", "ssp")
     page.fill("input[name=responsible_person]", "SSP-konsulent Hanne")

@@ -44,6 +44,10 @@ def assignee_options(page: str) -> set[int]:
     return {int(pk) for pk in re.findall(r'<option value="(\d+)"', select.group(0))}
 
 
+def add_url(case: Case) -> str:
+    return f"/sager/{case.pk}/indsatser/"
+
+
 def edit_url(action: FollowUpAction) -> str:
     return f"/sager/{action.case_id}/indsatser/{action.pk}/"
 
@@ -83,7 +87,7 @@ def test_assignees_are_the_people_working_on_the_case(
 ) -> None:
     colleague = make_user("kollega.kbh", Role.COORDINATOR, kbh, first_name="Kollega")
     make_user("tidligere.kbh", Role.COORDINATOR, kbh, is_active=False)
-    page = login(coordinator).get(f"/sager/{case.pk}/").content.decode()
+    page = login(coordinator).get(add_url(case)).content.decode()
     # Not the inactive colleague, not Aarhus, and police only while the case is shared.
     assert assignee_options(page) == {coordinator.pk, colleague.pk}
     actions.share_case_with_police(
@@ -94,7 +98,7 @@ def test_assignees_are_the_people_working_on_the_case(
         purpose_detail="Vurdering",
         legal_basis="rpl_115",
     )
-    page = login(coordinator).get(f"/sager/{case.pk}/").content.decode()
+    page = login(coordinator).get(add_url(case)).content.decode()
     assert assignee_options(page) == {coordinator.pk, colleague.pk, police.pk}
 
 
@@ -112,6 +116,60 @@ def test_an_action_is_created_with_an_assignee(
     )
     assert response.status_code == 302
     assert FollowUpAction.objects.get().assignee == police
+
+
+# --- Adding ---------------------------------------------------------------------------
+
+
+def test_the_case_page_links_to_the_add_form(case: Case, coordinator: User) -> None:
+    page = login(coordinator).get(f"/sager/{case.pk}/").content.decode()
+    assert f'href="{add_url(case)}#indsats-ny"' in page
+    assert f'hx-get="{add_url(case)}"' in page
+    assert "Opret indsatsen" not in page  # the form itself comes when asked for
+
+
+def test_the_add_form_is_the_case_page_with_the_form_open(case: Case, coordinator: User) -> None:
+    response = login(coordinator).get(add_url(case))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" in page and 'id="indsats-ny"' in page
+    assert f'<form method="post" action="{add_url(case)}"' in page
+    assert "Opret indsatsen" in page and f'href="{add_url(case)}#indsats-ny"' not in page
+
+
+def test_htmx_loads_the_add_form_into_the_actions_section(case: Case, coordinator: User) -> None:
+    response = login(coordinator).get(add_url(case), headers=HTMX)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" not in page and 'id="indsatser"' in page and 'id="indsats-ny"' in page
+    assert assignee_options(page) == {coordinator.pk}
+    # Showing the section reads the case's actions: the reading is audited.
+    assert AuditEntry.objects.filter(
+        user=coordinator, action=AuditAction.VIEW, object_id=str(case.pk)
+    ).exists()
+
+
+def test_add_form_ladder(
+    shared_case: Case,
+    coordinator: User,
+    other_coordinator: User,
+    police: User,
+    other_police: User,
+    analyst: User,
+) -> None:
+    url = add_url(shared_case)
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    for outsider in (other_coordinator, other_police, analyst):
+        response = login(outsider).get(url)
+        assert response.status_code == 404
+        assert "Mikkel" not in response.content.decode()
+    assert login(police).get(url).status_code == 200
+    assert login(coordinator).get(url).status_code == 200
+    Case.objects.filter(pk=shared_case.pk).update(anonymised_on=timezone.localdate())
+    assert login(coordinator).get(url).status_code == 403
+    page = login(coordinator).get(f"/sager/{shared_case.pk}/").content.decode()
+    assert f'href="{url}#indsats-ny"' not in page  # read-only: no way to add
 
 
 @pytest.mark.parametrize("who", ["other_coordinator", "police", "analyst"])

@@ -143,7 +143,7 @@ def test_police_do_not_see_municipality_only_notes(
 # --- Writes ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("view", ["transition", "add_action", "add_note", "revoke_share"])
+@pytest.mark.parametrize("view", ["transition", "add_note", "revoke_share"])
 def test_writes_refuse_get(client: Client, coordinator: User, shared_case: Case, view: str) -> None:
     url, _ = write_requests(shared_case)[view]
     assert login(client, coordinator).get(url).status_code == 405
