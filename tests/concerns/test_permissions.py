@@ -190,3 +190,24 @@ def test_visible_cases_query_count_does_not_grow(
     with django_assert_num_queries(2):
         many = len(list(permissions.cases_visible_to(coordinator).with_list_data()))
     assert (few, many) == (3, 13)
+
+
+def test_grant_holder_reads_groups_own_grants_permissions_and_municipalities(
+    case: Case, aarhus: Municipality, police: User, kbh_police: PoliceDistrict
+) -> None:
+    both = User.objects.create_user("koordinator.begge", role="coordinator")
+    both.groups.add(case.municipality.group, aarhus.group)
+    holder = permissions.grant_holder(both)
+    assert sorted(holder.group_ids) == sorted([case.municipality.group_id, aarhus.group_id])
+    assert sorted(holder.municipality_ids) == sorted([case.municipality_id, aarhus.pk])
+    assert holder.holds_own_grants is False
+    assert holder.permission_ids == {p.codename: p.pk for p in permissions.case_permissions()}
+    police_holder = permissions.grant_holder(police)
+    assert police_holder.group_ids == [kbh_police.group_id]
+    assert police_holder.municipality_ids == []
+    CaseUserObjectPermission.objects.create(
+        user=both,
+        content_object=case,
+        permission_id=holder.permission_ids["view_case"],
+    )
+    assert permissions.grant_holder(both).holds_own_grants is True
