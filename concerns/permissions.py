@@ -208,13 +208,7 @@ def granted(worker: User, codename: str, holder: GrantHolder | None = None) -> Q
     if permission_id is None or not (holder.group_ids or holder.holds_own_grants):
         return Q(pk__in=[])
     case = OuterRef("pk")
-    held = Q(
-        Exists(
-            CaseGroupObjectPermission.objects.filter(
-                content_object=case, permission_id=permission_id, group_id__in=holder.group_ids
-            )
-        )
-    )
+    held = Q(Exists(_group_grants(case, holder).filter(permission_id=permission_id)))
     if holder.holds_own_grants:
         own = CaseUserObjectPermission.objects.filter(
             content_object=case, permission_id=permission_id, user=worker
@@ -233,16 +227,33 @@ READ_PERMS = frozenset({"view_case", "view_municipality_section", "view_police_s
 STUB_PERMS = frozenset({"view_case", "stub_only"})
 
 
-def held_on_case(worker: User) -> ArraySubquery:
-    """The codenames `worker` holds on the outer query's case, directly or through a
-    group, as a subquery: the case and what the user may do with it in one query."""
-    direct, through_groups = grants_on(OuterRef(OuterRef("pk")), worker)
+def held_on_case(worker: User, holder: GrantHolder) -> ArraySubquery:
+    """The ids of the case permissions `worker` holds on the outer query's case,
+    through a group or directly, as a subquery: the case and what the user may do
+    with it in one query (`held_codenames` names them). The user's groups are
+    values from `holder`, which keeps the subquery quick to build as well as to
+    run; the lookup of their own grants is added only if they hold any."""
+    if not holder.holds_own_grants:
+        return ArraySubquery(_group_grants(OuterRef("pk"), holder).values("permission_id"))
+    case = OuterRef(OuterRef("pk"))
+    direct = CaseUserObjectPermission.objects.filter(content_object=case, user=worker)
     return ArraySubquery(
         Permission.objects.filter(
-            Q(pk__in=direct.values("permission_id"))
-            | Q(pk__in=through_groups.values("permission_id"))
-        ).values("codename")
+            Q(pk__in=_group_grants(case, holder).values("permission_id"))
+            | Q(pk__in=direct.values("permission_id"))
+        ).values("pk")
     )
+
+
+def _group_grants(case: OuterRef, holder: GrantHolder) -> QuerySet[Any]:
+    return CaseGroupObjectPermission.objects.filter(
+        content_object=case, group_id__in=holder.group_ids
+    )
+
+
+def held_codenames(permission_ids: Iterable[int] | None, holder: GrantHolder) -> set[str]:
+    codenames = {pk: codename for codename, pk in holder.permission_ids.items()}
+    return {codenames[pk] for pk in permission_ids or () if pk in codenames}
 
 
 def effective_perms(case: Case, held: Iterable[str]) -> frozenset[str]:
@@ -259,13 +270,14 @@ def case_perms(user: AnyUser, case: Case) -> frozenset[str]:
     worker = case_worker(user)
     if worker is None:
         return frozenset()
+    holder = grant_holder(worker)
     held = (
         Case.objects.filter(pk=case.pk)
-        .annotate(held_perms=held_on_case(worker))
+        .annotate(held_perms=held_on_case(worker, holder))
         .values_list("held_perms", flat=True)
         .first()
     )
-    return effective_perms(case, held or ())
+    return effective_perms(case, held_codenames(held, holder))
 
 
 def get_case_for_user(
@@ -283,15 +295,17 @@ def get_case_for_user(
     worker = case_worker(user)
     case = None
     if worker is not None:
+        holder = grant_holder(worker)
         cases = Case.objects.select_related("person__municipality", "municipality", "screened_by")
         if with_links:
-            cases = cases.annotate(linked_cases=linked_cases_visible_to(worker))
+            cases = cases.annotate(linked_cases=linked_cases_visible_to(worker, holder))
         if annotations:
             cases = cases.annotate(**annotations)
-        case = cases.annotate(held_perms=held_on_case(worker)).filter(pk=pk).first()
+        case = cases.annotate(held_perms=held_on_case(worker, holder)).filter(pk=pk).first()
     perms = frozenset[str]()
     if case is not None:
-        perms = effective_perms(case, case.held_perms)  # type: ignore[attr-defined]
+        held = held_codenames(case.held_perms, holder)  # type: ignore[attr-defined]
+        perms = effective_perms(case, held)
     if "view_case" not in perms:
         record(
             user=user,
@@ -507,12 +521,12 @@ class CaseLinks(NamedTuple):
     later: list[LinkedCase]
 
 
-def linked_cases_visible_to(worker: User) -> ArraySubquery:
+def linked_cases_visible_to(worker: User, holder: GrantHolder) -> ArraySubquery:
     """The cases the outer query's case continues or is continued by, that `worker`
     may see, oldest first, as a subquery of {pk, number}."""
     linked = Q(previous_case=OuterRef("pk")) | Q(pk=OuterRef("previous_case_id"))
     return ArraySubquery(
-        Case.objects.filter(granted(worker, "view_case"))
+        Case.objects.filter(granted(worker, "view_case", holder))
         .filter(linked)
         .order_by("received_on", "id")
         .values(link=JSONObject(pk="pk", number="number"))
@@ -531,7 +545,7 @@ def case_links_visible_to(user: AnyUser, case: Case) -> CaseLinks:
             return CaseLinks(previous=None, later=[])
         links = (
             Case.objects.filter(pk=case.pk)
-            .values_list(linked_cases_visible_to(worker), flat=True)
+            .values_list(linked_cases_visible_to(worker, grant_holder(worker)), flat=True)
             .get()
         )
     cases = [LinkedCase(link["pk"], link["number"]) for link in links]
