@@ -1,4 +1,6 @@
-"""Updating a follow-up action: status, outcome, consent, due date and assignee.
+"""Updating a follow-up action: status, outcome, consent, due date and assignee;
+and showing the blank form for a new one (`render_add_form`, for
+case_updates.add_action), which opens the same ways.
 
 One URL (/sager/<pk>/indsatser/<action_pk>/) serves the form: as the case page
 with the form open in its actions section, or, to htmx, as that section alone,
