@@ -1,4 +1,5 @@
-"""Checking the audit trail's hash chains (written by the trigger in migration 0003).
+"""Checking the audit trail's hash chains (written by the triggers of migrations
+0003 and 0005).
 
 Each log (read, activity) is one chain. The read log's chain may start after a purge:
 then its first entry follows the hash recorded by the latest ReadLogPurge."""

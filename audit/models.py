@@ -50,7 +50,7 @@ class AuditEntry(models.Model):
     # Kept apart so every look-up on one person can be extracted for them.
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     purpose = models.CharField(max_length=200, blank=True)
-    # Set by a database trigger (migration 0003): the log the entry belongs to, its
+    # Set by a database trigger (migrations 0003, 0005): the log the entry belongs to, its
     # place in that log's chain and sha256(previous chain_hash || this row).
     # `manage.py verify_audit` checks the chains.
     log = models.CharField(max_length=10, choices=AuditLog, editable=False, blank=True)
@@ -70,9 +70,9 @@ class AuditEntry(models.Model):
 
 
 class ChainHead(models.Model):
-    """The last link of each log's chain, kept by the insert trigger. It makes the
-    removal of the newest entries detectable, and lets the read log's chain go on
-    after a purge has removed every entry in it."""
+    """The last link of each log's chain, moved by a trigger after each INSERT of
+    entries. It makes the removal of the newest entries detectable, and lets the read
+    log's chain go on after a purge has removed every entry in it."""
 
     log = models.CharField(max_length=10, choices=AuditLog, primary_key=True)
     last_seq = models.BigIntegerField()

@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.models import User
 from audit.chain import broken_links
-from audit.models import AuditAction, AuditEntry
+from audit.models import AuditAction, AuditEntry, AuditLog, ChainHead
 from concerns.models import Case
 from tests.conftest import PASSWORD
 
@@ -60,6 +60,37 @@ def test_a_removed_entry_is_detected(case: Case, coordinator: User, client: Clie
     behind_the_applications_back("DELETE FROM audit_auditentry WHERE id = %s", [middle.pk])
     (link,) = broken_links()
     assert link.reason.startswith("gap")
+
+
+def test_one_statement_of_entries_in_both_logs_chains_each_log_in_order() -> None:
+    actions = [AuditAction.LIST, AuditAction.CREATE, AuditAction.VIEW, AuditAction.UPDATE] * 5
+    AuditEntry.objects.bulk_create(
+        AuditEntry(action=action, object_type="concerns.case", object_id=str(n))
+        for n, action in enumerate(actions)
+    )
+    assert broken_links() == []
+    for log, count in ((AuditLog.READ, 10), (AuditLog.ACTIVITY, 10)):
+        entries = list(AuditEntry.objects.filter(log=log).order_by("chain_seq"))
+        assert [e.chain_seq for e in entries] == list(range(1, count + 1))
+        head = ChainHead.objects.get(log=log)
+        assert (head.last_seq, head.last_hash) == (entries[-1].chain_seq, entries[-1].chain_hash)
+
+
+def test_removing_the_newest_entries_is_detected_after_more_are_written() -> None:
+    def write(count: int) -> None:
+        AuditEntry.objects.bulk_create(
+            AuditEntry(action=AuditAction.VIEW, object_type="concerns.case", object_id=str(n))
+            for n in range(count)
+        )
+
+    write(5)
+    newest = AuditEntry.objects.filter(log=AuditLog.READ).order_by("-chain_seq")[:2]
+    behind_the_applications_back(
+        "DELETE FROM audit_auditentry WHERE id IN (%s, %s)", [e.pk for e in newest]
+    )
+    write(3)
+    (link,) = broken_links()
+    assert (link.chain_seq, link.reason) == (6, "gap after 3")
 
 
 def test_sign_in_events_are_recorded(client: Client, coordinator: User) -> None:
