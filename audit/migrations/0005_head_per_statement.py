@@ -1,13 +1,14 @@
 """Each log's chain head moves once per INSERT statement, not once per entry.
 
 A case list writes 25 read entries in one statement. Moving the head for each of
-them left 25 dead versions of one row behind per page, and under load the head's
-lookup, made for every entry, slowed down with them (a list's audit insert took
-12 ms on a bloated head instead of 0.4 ms). Now an entry follows the newest entry
-written before it in the same statement, or the head for the statement's first
-entry; a statement trigger then moves the head to the newest entry of each log.
-The chain's hashes and the checks on them are unchanged: the head still says where
-each log ends, so removing the newest entries is still detected.
+them left 25 versions of one row per page, which cannot be pruned while any
+transaction holds an older snapshot (a backup, a long report); the head's lookup,
+made for every entry, then walks them and slows down page by page. Now an entry
+follows the newest entry written before it in the same statement, or the head for
+the statement's first entry; a statement trigger then moves the head to the newest
+entry of each log. The chain's hashes and the checks on them are unchanged: the
+head still says where each log ends, so removing the newest entries is still
+detected.
 """
 
 from django.db import migrations
