@@ -6,6 +6,8 @@ One URL serves the page and, for htmx requests, just the results region
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -43,7 +45,7 @@ class LimitedCountPaginator(Paginator):
 
     def __init__(self, cases: QuerySet[Case], per_page: int, *, matches: QuerySet[Case]) -> None:
         super().__init__(cases, per_page)
-        self.cases, self.matches = cases, matches
+        self.matches = matches
 
     @cached_property
     def counted(self) -> int:
@@ -62,7 +64,8 @@ class LimitedCountPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.cases.values_list("pk", flat=True)[bottom:top])
+        cases = cast("QuerySet[Case]", self.object_list)
+        ids = list(cases.values_list("pk", flat=True)[bottom:top])
         loaded = Case.objects.with_list_data().in_bulk(ids)
         return Page([loaded[pk] for pk in ids if pk in loaded], number, self)
 
