@@ -314,16 +314,15 @@ class CaseQuerySet(models.QuerySet["Case"]):
         active = Share.objects.filter(case=models.OuterRef("pk"), revoked_at__isnull=True)
         return self.filter(models.Exists(active))
 
-    def in_process_order(self, *, descending: bool = False) -> CaseQuerySet:
-        """Ordered by where the status comes in the case process (the order of
-        `Status`), not alphabetically by its code; newest first within a status."""
+    def with_process_position(self) -> CaseQuerySet:
+        """Annotated with `process_position`: where the status comes in the case
+        process (the order of `Status`), to sort by it rather than by its code."""
         position = models.Case(
             *(models.When(status=value, then=index) for index, value in enumerate(c.Status)),
             default=len(c.Status),
             output_field=models.IntegerField(),
         )
-        by_status = position.desc() if descending else position.asc()
-        return self.order_by(by_status, "-received_on", "-id")
+        return self.annotate(process_position=position)
 
 
 @track_changes
@@ -462,14 +461,15 @@ class Case(LabelledModel):
         indexes = [
             # A coordinator's cases newest first, also of one status, and by the list's
             # other filters (btree_gin): a municipality's list reads its own cases.
-            # The first holds the filter columns too, so that the newest cases of a
-            # filter are found in the index without reading each case (a wide row).
+            # The first holds the filter and sort columns too, so that the newest
+            # cases of a filter are found, and sorted, in the index without reading
+            # each case (a wide row).
             models.Index(
                 "municipality",
                 models.F("received_on").desc(),
                 models.F("id").desc(),
-                include=["status", "extremism_type", "sender_type", "age_at_receipt"],
-                name="case_muni_received_incl_idx",
+                include=["status", "extremism_type", "sender_type", "age_at_receipt", "number"],
+                name="case_muni_received_list_idx",
             ),
             models.Index(
                 "municipality",

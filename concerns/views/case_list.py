@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from audit.log import record_many
@@ -27,47 +25,45 @@ from concerns.filters import (
     chosen_sort,
     filter_cases,
     parse_sort,
-    sort_cases,
     sort_links,
 )
-from concerns.models import Case
+from concerns.models import Case, CaseQuerySet
 from concerns.views.cases import HtmxHttpRequest
 
 CASES_PER_PAGE = 25
 
 
 class LimitedCountPaginator(Paginator):
-    """Counts at most `filters.LIST_LIMIT` of `matches` (the cases before sorting
-    keeps the newest of them); `more` says whether there are more, and the pages stop
-    at the limit. A page's cases are picked by the sorted cases' own columns first and
-    then loaded with their person and municipality: loaded in one go, every case the
-    sort considers (up to LIST_LIMIT) would be joined to its person before 25 are kept."""
+    """Pages through the newest `filters.LIST_LIMIT` of `cases` in the order `sort`
+    names; `more` says whether there are more. `get_page` reads the page's case ids
+    and the count in one query (`filters.page_of_cases`), then loads just those
+    cases with their person and municipality."""
 
-    def __init__(self, cases: QuerySet[Case], per_page: int, *, matches: QuerySet[Case]) -> None:
+    def __init__(self, cases: CaseQuerySet, per_page: int, *, sort: str) -> None:
         super().__init__(cases, per_page)
-        self.matches = matches
+        self.sort = sort
+        self.counted: int | None = None
 
-    @cached_property
-    def counted(self) -> int:
-        # Any LIST_LIMIT + 1 matches will do, so the database may read them in any order.
-        return self.matches.order_by().values("pk")[: filters.LIST_LIMIT + 1].count()
-
-    @cached_property
+    @property
     def count(self) -> int:
+        if self.counted is None:
+            raise RuntimeError("get_page counts the cases; call it first")
         return min(self.counted, filters.LIST_LIMIT)
 
     @property
     def more(self) -> bool:
-        return self.counted > filters.LIST_LIMIT
+        return self.counted is not None and self.counted > filters.LIST_LIMIT
 
-    def page(self, number: int | str) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        cases = cast("QuerySet[Case]", self.object_list)
-        ids = list(cases.values_list("pk", flat=True)[bottom:top])
-        loaded = Case.objects.with_list_data().in_bulk(ids)
-        return Page([loaded[pk] for pk in ids if pk in loaded], number, self)
+    def get_page(self, number: object) -> Page:
+        try:
+            wanted = int(str(number))
+        except ValueError:
+            wanted = 1
+        cases = cast("CaseQuerySet", self.object_list)
+        picked = filters.page_of_cases(cases, self.sort, wanted, self.per_page)
+        self.counted = picked.counted
+        loaded = Case.objects.with_list_data().in_bulk(picked.ids)
+        return Page([loaded[pk] for pk in picked.ids if pk in loaded], picked.number, self)
 
 
 @require_GET
@@ -88,7 +84,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     cases = filter_cases(permissions.cases_visible_to(request.user), criteria, timezone.localdate())
     if "q" in criteria:
         cases = permissions.without_stubs(request.user, cases)
-    paginator = LimitedCountPaginator(sort_cases(cases, sort), CASES_PER_PAGE, matches=cases)
+    paginator = LimitedCountPaginator(cases, CASES_PER_PAGE, sort=sort)
     page = paginator.get_page(request.GET.get("side"))
     rows = list(page.object_list)
     for case in rows:

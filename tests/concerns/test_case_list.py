@@ -647,3 +647,34 @@ def test_past_the_limit_every_order_sorts_the_newest_cases(
     assert listed(client, coordinator, sort="-number") == [newest.number, middle.number]
     assert listed(client, coordinator) == [newest.number, middle.number]
     assert oldest.number not in listed(client, coordinator, sort="status")
+
+
+def test_past_the_limit_search_ranks_only_the_newest_matches(
+    client: Client, coordinator: User, kbh: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(filters, "LIST_LIMIT", 2)
+    oldest = make_case(coordinator, kbh, name="Mikkel Mikkelsen", received_on=date(2025, 1, 1))
+    newer = [
+        make_case(coordinator, kbh, name=f"Mikkel {name}", received_on=date(2025, 2, day))
+        for day, name in ((1, "Hansen"), (2, "Jensen"))
+    ]
+    found = listed(client, coordinator, q="Mikkel")
+    assert sorted(found) == sorted(case.number for case in newer)
+    assert oldest.number not in found
+
+
+def test_a_page_past_the_end_or_before_the_first_shows_the_last_page(
+    client: Client, coordinator: User, kbh: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(case_list, "CASES_PER_PAGE", 2)
+    cases = [
+        make_case(coordinator, kbh, name=f"P {n}", received_on=date(2025, 1, n + 1))
+        for n in range(5)
+    ]
+    client.force_login(coordinator)
+    for side in ("3", "4", "999", "0", "-1"):
+        response = client.get("/sager/", {"side": side})
+        assert response.context["page"].number == 3
+        assert numbers(response) == [cases[0].number]
+    assert numbers(client.get("/sager/", {"side": "2"})) == [cases[2].number, cases[1].number]
+    assert numbers(client.get("/sager/", {"side": "nej"})) == [cases[4].number, cases[3].number]
