@@ -5,8 +5,8 @@ concerns have each value: everything `aggregates.build_report` needs, and no
 single fact. `tally_in` takes it from the fact store in one query whatever the
 number of concerns, a `GROUP BY GROUPING SETS` over the period's facts (one
 scan, one count per combination of a few fields' values, summed per field).
-`tally_of` counts a list of facts the same way in Python: the report of crafted facts in
-tests, and the reference the database's counts are checked against.
+`tally_of` counts a list of facts the same way in Python: the report of crafted
+facts in tests, and the reference the database's counts are checked against.
 """
 
 from __future__ import annotations

@@ -65,6 +65,11 @@ class LimitedCountPaginator(Paginator):
         loaded = Case.objects.with_list_data().in_bulk(picked.ids)
         return Page([loaded[pk] for pk in picked.ids if pk in loaded], picked.number, self)
 
+    def page(self, number: object) -> Page:
+        # Paginator's own would slice the unsorted cases: every page goes through
+        # page_of_cases.
+        return self.get_page(number)
+
 
 @require_GET
 def case_list(request: HtmxHttpRequest) -> HttpResponse:
